@@ -50,9 +50,16 @@ func (t Tone) Color() string {
 }
 
 // Card is one chat message's content.
+//
+// Title holds the headline text WITHOUT an emoji. Renderers show
+// c.Heading(), which prepends Icon (or, when Icon is empty, Tone.Emoji()):
+// "🔴 恶意 IP  198.51.100.23". A card without Title has no heading line.
 type Card struct {
 	Tone  Tone
-	Title string // headline, e.g. "恶意 IP  198.51.100.23"; empty for plain text replies
+	Title string // headline without emoji, e.g. "恶意 IP  198.51.100.23"; empty for plain text replies
+	// Icon overrides Tone.Emoji() in the heading ("📋" for batch summaries,
+	// "⚠️" for errors); the tone still gives the colour.
+	Icon string
 	// Text is free text under the title (or the whole message of a plain
 	// reply). Lines are separated by "\n".
 	Text     string
@@ -105,6 +112,20 @@ type Attachment struct {
 	Name string // e.g. "tibot-20250514-1200.csv"
 	MIME string // e.g. "text/csv"
 	Data []byte
+}
+
+// Heading returns the title line as renderers show it: the icon (Icon, or
+// Tone.Emoji() when Icon is empty), a space and Title. It is "" when Title
+// is empty.
+func (c Card) Heading() string {
+	if c.Title == "" {
+		return ""
+	}
+	icon := c.Icon
+	if icon == "" {
+		icon = c.Tone.Emoji()
+	}
+	return icon + " " + c.Title
 }
 
 // Plain returns a card holding only text.
