@@ -27,8 +27,11 @@ type Request struct {
 	// Unmetered skips the per-user quota (CLI runs by the operator). Key pool
 	// quotas still apply.
 	Unmetered bool
-	// Progress, when set, is called after each batch with the number of
-	// public addresses answered so far and the total.
+	// Progress, when set, is called after each live batch, from the
+	// goroutine running Lookup (never concurrently), with the number of
+	// public addresses settled so far (cached, over quota and looked up)
+	// and the number of unique public addresses; done reaches total with
+	// the last batch. It is not called when nothing is looked up live.
 	Progress func(done, total int)
 }
 
@@ -40,10 +43,14 @@ type Result struct {
 	Verdicts []intel.Verdict
 	Unique   int // unique addresses in the request
 	Private  int // skipped as private/reserved
-	Cached   int // answered from the cache
-	Live     int // answered by a successful live lookup (units charged)
-	Failed   int // lookups that failed (quota refunded)
-	Deferred int // queued for after the reset
+	// Cached + Live + Failed + OverQuota == len(Verdicts).
+	Cached    int // answered from the cache (0 units)
+	Live      int // answered by a successful live lookup (1 unit each)
+	Failed    int // live lookups that failed, key-pool quota included (refunded)
+	OverQuota int // not looked up: the subject's daily quota fell short (0 units)
+	// Deferred counts addresses queued for after the reset (over-quota ones
+	// and key-pool quota failures, when ReplyTo and a queue are set).
+	Deferred int
 	// Quota is the subject's status after the request (zero when Unmetered).
 	Quota intel.QuotaStatus
 }
