@@ -22,7 +22,11 @@ type Message struct {
 	User     string // sender's platform id
 	UserName string // display name, for logs and audit only
 	Direct   bool   // a DM with the bot
-	FromBot  bool   // sent by a bot (including this one): ignored by the engine
+	// Mention is set when the message @-mentions the bot or replies to one
+	// of its messages (the mention itself is stripped from Text). Only
+	// addressed messages from unlisted senders get a 未授权 reply.
+	Mention bool
+	FromBot bool // sent by a bot (including this one): ignored by the engine
 	// Command is set when the platform delivered an explicit command
 	// (Slack slash command, Telegram /cmd): the name without "/" or
 	// "@botname", e.g. "ip". Text then holds only the arguments.
