@@ -63,6 +63,12 @@ func TestLookupRefundsFailures(t *testing.T) {
 			}},
 			wantUsed: 2, wantCode: map[netip.Addr]intel.Code{pub(1): intel.ERateLimit, pub(2): intel.ERateLimit},
 			want: [7]int{4, 0, 0, 2, 2, 0, 0}},
+		{name: "answers gathered before a whole-call error are kept",
+			src: &fakeSource{LookupFn: func(_ context.Context, ips []netip.Addr) ([]intel.Verdict, error) {
+				return cleanVerdicts(ips)[:2], context.DeadlineExceeded
+			}},
+			wantUsed: 2, wantCode: map[netip.Addr]intel.Code{pub(3): intel.EUpstream, pub(4): intel.EUpstream},
+			want: [7]int{4, 0, 0, 2, 2, 0, 0}},
 		{name: "a plain error becomes EUpstream", batch: 2,
 			src: &fakeSource{LookupFn: func(_ context.Context, ips []netip.Addr) ([]intel.Verdict, error) {
 				if ips[0] == pub(3) {

@@ -68,32 +68,28 @@ func split(idx []int, size int) [][]int {
 }
 
 // lookupBatch asks the Source about one batch and returns exactly one
-// verdict per index, matched by address. A failure of the whole call, or an
-// address the Source left out, becomes a per-address error verdict; it
-// never affects other batches.
+// verdict per index, matched by address. Verdicts the Source did return
+// are kept even when the call as a whole failed (a Source may return what
+// it gathered before ctx ended); an address left without a verdict gets the
+// whole-call error, or EUpstream. A failure never affects other batches.
 func (s *Service) lookupBatch(ctx context.Context, public []ioc.Hit, idx []int) []intel.Verdict {
 	ips := make([]netip.Addr, len(idx))
 	for k, i := range idx {
 		ips[k] = public[i].Addr
 	}
 	vs, err := s.c.Source.Lookup(ctx, ips)
-	out := make([]intel.Verdict, len(ips))
 	if err != nil {
-		e := upstreamError(err)
-		s.c.Logger.WarnContext(ctx, "lookup batch failed", "ips", len(ips), "err", err)
-		for k, ip := range ips {
-			out[k] = intel.Failed(ip, e)
-		}
-		return out
+		s.c.Logger.WarnContext(ctx, "lookup batch failed", "ips", len(ips), "got", len(vs), "err", err)
 	}
 	byIP := make(map[netip.Addr]intel.Verdict, len(vs))
 	for _, v := range vs {
 		byIP[v.IP.Unmap()] = v
 	}
+	out := make([]intel.Verdict, len(ips))
 	for k, ip := range ips {
 		v, ok := byIP[ip]
 		if !ok {
-			v = intel.Failed(ip, intel.Errorf(intel.EUpstream, "威胁情报服务未返回该 IP 的结果", "source returned no verdict for %s", ip))
+			v = intel.Failed(ip, missingError(ip, err))
 		}
 		v.IP, v.Cached = ip, false
 		if v.Err != nil {
@@ -102,6 +98,14 @@ func (s *Service) lookupBatch(ctx context.Context, public []ioc.Hit, idx []int) 
 		out[k] = v
 	}
 	return out
+}
+
+// missingError is the error of an address the Source gave no verdict for.
+func missingError(ip netip.Addr, callErr error) *intel.Error {
+	if callErr != nil {
+		return upstreamError(callErr)
+	}
+	return intel.Errorf(intel.EUpstream, "威胁情报服务未返回该 IP 的结果", "source returned no verdict for %s", ip)
 }
 
 // upstreamError turns a whole-call error into the per-address error: an
