@@ -130,7 +130,7 @@ func (rt *Router) Handle(ctx context.Context, m *bot.Message, r bot.Replier) err
 	case len(m.Files) > 0:
 		err = rt.handleFiles(ctx, req, m.Files)
 	default:
-		err = rt.handlePaste(ctx, req, m.Text)
+		err = rt.handlePaste(ctx, req, args)
 	}
 	return userError(err)
 }
@@ -165,18 +165,24 @@ func (q *request) replyTo() intel.ReplyTarget {
 
 // splitCommand returns the command name (lower case, without "/" and
 // "@botname") and its arguments, when m is a command: either the adapter
-// said so (m.Command) or the text starts with "/name".
+// said so (m.Command) or the text starts with "/name". Otherwise args is
+// the message text to treat as a paste.
 func splitCommand(m *bot.Message) (name, args string, ok bool) {
-	if m.Command != "" {
-		return strings.ToLower(strings.TrimPrefix(m.Command, "/")), strings.TrimSpace(m.Text), true
-	}
 	text := strings.TrimSpace(m.Text)
+	if m.Command != "" {
+		name := strings.TrimPrefix(m.Command, "/")
+		if isCommandToken("/" + name) {
+			return strings.ToLower(name), text, true
+		}
+		// An adapter took "/var/log/x 1.2.3.4" for a command: it is a paste.
+		text = strings.TrimSpace("/" + name + " " + text)
+	}
 	head, rest, _ := strings.Cut(text, " ")
 	if i := strings.IndexAny(head, "\n\t"); i >= 0 {
 		head, rest = head[:i], text[i+1:]
 	}
 	if !isCommandToken(head) {
-		return "", "", false
+		return "", text, false
 	}
 	name, _, _ = strings.Cut(head[1:], "@")
 	return strings.ToLower(name), strings.TrimSpace(rest), true

@@ -22,10 +22,11 @@ func TestSplitCommand(t *testing.T) {
 		{"newline args", bot.Message{Text: "/ip\n1.1.1.1\n8.8.8.8"}, "ip", "1.1.1.1\n8.8.8.8", true},
 		{"adapter command", bot.Message{Command: "quota"}, "quota", "", true},
 		{"chinese alias", bot.Message{Text: "/查询 1.1.1.1"}, "查询", "1.1.1.1", true},
-		{"path is a paste", bot.Message{Text: "/var/log/syslog 1.1.1.1"}, "", "", false},
-		{"plain text", bot.Message{Text: "see 1.1.1.1"}, "", "", false},
-		{"lone slash", bot.Message{Text: "/ 1.1.1.1"}, "", "", false},
-		{"digit start", bot.Message{Text: "/24 is a prefix"}, "", "", false},
+		{"path is a paste", bot.Message{Text: "/var/log/syslog 1.1.1.1"}, "", "/var/log/syslog 1.1.1.1", false},
+		{"adapter took a path for a command", bot.Message{Command: "var/log/syslog", Text: "1.1.1.1"}, "", "/var/log/syslog 1.1.1.1", false},
+		{"plain text", bot.Message{Text: " see 1.1.1.1 "}, "", "see 1.1.1.1", false},
+		{"lone slash", bot.Message{Text: "/ 1.1.1.1"}, "", "/ 1.1.1.1", false},
+		{"digit start", bot.Message{Text: "/24 is a prefix"}, "", "/24 is a prefix", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

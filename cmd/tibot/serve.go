@@ -1,0 +1,283 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"tibot/bot"
+)
+
+// platformFunc builds one chat platform from the configuration: ok is
+// false when the platform is not configured (its variables are unset).
+type platformFunc func(cfg Config, log *slog.Logger) (p bot.Platform, poster bot.Poster, ok bool, err error)
+
+// platformSpec names a platform and the variables that configure it.
+type platformSpec struct {
+	name  string
+	vars  string
+	build platformFunc
+}
+
+// serveDeps are the parts of `tibot serve` tests replace.
+type serveDeps struct {
+	platforms []platformSpec
+	now       func() time.Time
+	// listening, when set, is called with the HTTP listener's address.
+	listening func(addr string)
+}
+
+// defaultPlatforms are the chat platforms tibot supports.
+func defaultPlatforms() []platformSpec {
+	return []platformSpec{
+		{"slack", "SLACK_BOT_TOKEN + SLACK_APP_TOKEN", slackPlatform},
+		{"telegram", "TELEGRAM_BOT_TOKEN", telegramPlatform},
+	}
+}
+
+// runServe is `tibot serve`: every configured chat platform, the deferred
+// worker, the storage janitor and the HTTP listener, until SIGINT/SIGTERM.
+func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return osStdio(stdin, stdout, stderr).serve(ctx, args, serveDeps{platforms: defaultPlatforms(), now: time.Now})
+}
+
+// serve parses flags, starts everything and waits for ctx to end or a
+// platform to fail for good.
+func (s stdio) serve(ctx context.Context, args []string, d serveDeps) int {
+	cfg := defaultConfig()
+	fs := flag.NewFlagSet("tibot serve", flag.ContinueOnError)
+	fs.SetOutput(s.stderr)
+	ef := addEngineFlags(fs, &cfg)
+	httpAddr := fs.String("http-addr", cfg.HTTPAddr, "address of /healthz and /metrics (TIBOT_HTTP_ADDR; empty disables)")
+	debug := fs.Bool("debug", false, "log at debug level")
+	if code, done := s.parseServeFlags(fs, args); done {
+		return code
+	}
+	if err := ef.load(s.getenv); err != nil {
+		s.errorf("serve", "%v", err)
+		return exitUsage
+	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "http-addr" {
+			cfg.HTTPAddr = *httpAddr
+		}
+	})
+	logger := s.serveLogger(*debug)
+	plats, code := s.platforms(cfg, d.platforms, logger)
+	if plats == nil {
+		return code
+	}
+	e, code := s.open(ctx, "serve", cfg, engineOptions{NoCache: ef.noCache, Logger: logger, Now: d.now})
+	if e == nil {
+		return code
+	}
+	defer e.Close()
+	if err := s.run(ctx, e, plats, d, logger); err != nil {
+		s.errorf("serve", "%v", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+func (s stdio) parseServeFlags(fs *flag.FlagSet, args []string) (int, bool) {
+	pos, err := parseFlags(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK, true
+	case err != nil:
+		return exitUsage, true
+	case len(pos) > 0:
+		s.errorf("serve", "unexpected argument %q", pos[0])
+		return exitUsage, true
+	}
+	return exitOK, false
+}
+
+// serveLogger writes structured text logs on stderr.
+func (s stdio) serveLogger(debug bool) *slog.Logger {
+	level := slog.LevelInfo
+	if debug {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(s.stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// platform is one configured chat platform.
+type platform struct {
+	spec   platformSpec
+	p      bot.Platform
+	poster bot.Poster
+}
+
+// platforms builds every configured platform. It prints the problem and
+// returns nil with exit code 2 when one is misconfigured or none is
+// configured.
+func (s stdio) platforms(cfg Config, specs []platformSpec, logger *slog.Logger) ([]platform, int) {
+	var out []platform
+	for _, sp := range specs {
+		p, poster, ok, err := sp.build(cfg, logger.With("component", sp.name))
+		if err != nil {
+			s.errorf("serve", "%s (%s): %v", sp.name, sp.vars, err)
+			return nil, exitUsage
+		}
+		if ok {
+			out = append(out, platform{spec: sp, p: p, poster: poster})
+		}
+	}
+	if len(out) == 0 {
+		s.errorf("serve", "no chat platform configured: set %s (未配置聊天平台)", specVars(specs))
+		return nil, exitUsage
+	}
+	return out, exitOK
+}
+
+// specVars is "SLACK_BOT_TOKEN + SLACK_APP_TOKEN (slack) or TELEGRAM_BOT_TOKEN (telegram)".
+func specVars(specs []platformSpec) string {
+	s := ""
+	for i, sp := range specs {
+		if i > 0 {
+			s += " or "
+		}
+		s += fmt.Sprintf("%s (%s)", sp.vars, sp.name)
+	}
+	return s
+}
+
+// run serves every platform, the deferred worker, the janitor and the HTTP
+// listener until ctx ends (nil) or a platform fails for good (its error,
+// after stopping the rest).
+func (s stdio) run(ctx context.Context, e *engine, plats []platform, d serveDeps, logger *slog.Logger) error {
+	m := newMetrics()
+	o := chatOptions{access: bot.Access{Admins: e.cfg.Admins, Allow: e.cfg.Allow}, now: d.now, logger: logger, metrics: m}
+	rt, err := newRouter(e, o)
+	if err != nil {
+		return err
+	}
+	posters := map[string]bot.Poster{}
+	for _, p := range plats {
+		if p.poster != nil {
+			posters[p.p.Name()] = p.poster
+		}
+	}
+	w, err := newDeferredWorker(e, posters, o)
+	if err != nil {
+		return err
+	}
+	ln, err := listenHTTP(e.cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	g := newGroup(ctx)
+	for _, p := range plats {
+		g.goFail(p.spec.name, func(ctx context.Context) error {
+			return platformError(p.spec, bot.Serve(ctx, p.p, rt, serveOptions(o.access, o, 0)))
+		})
+	}
+	g.goBackground(func(ctx context.Context) { _ = w.Run(ctx) })
+	g.goBackground(func(ctx context.Context) { e.db.RunJanitor(ctx, 0) })
+	if ln != nil {
+		if d.listening != nil {
+			d.listening(ln.Addr().String())
+		}
+		g.goFail("http", func(ctx context.Context) error { return serveHTTP(ctx, ln, m, logger) })
+	}
+	return g.wait()
+}
+
+// platformError names the platform and its variables in a failure.
+func platformError(sp platformSpec, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s stopped (check %s): %w", sp.name, sp.vars, err)
+}
+
+// group runs goroutines that all stop when ctx ends or one of the
+// failing ones fails.
+type group struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	once   sync.Once
+	err    error
+}
+
+func newGroup(ctx context.Context) *group {
+	g := &group{}
+	g.ctx, g.cancel = context.WithCancel(ctx)
+	return g
+}
+
+// goFail runs fn; its error (the first of all) stops the group.
+func (g *group) goFail(name string, fn func(ctx context.Context) error) {
+	g.wg.Go(func() {
+		if err := fn(g.ctx); err != nil {
+			g.once.Do(func() { g.err = err })
+			g.cancel()
+		}
+	})
+}
+
+// goBackground runs fn until the group stops.
+func (g *group) goBackground(fn func(ctx context.Context)) {
+	g.wg.Go(func() { fn(g.ctx) })
+}
+
+// wait stops nothing by itself: it returns once every goroutine ended
+// (ctx ended or one failed), with the first failure. Platform goroutines
+// that return nil early (a finished fake) do not stop the others.
+func (g *group) wait() error {
+	<-g.ctx.Done()
+	g.wg.Wait()
+	g.cancel()
+	return g.err
+}
+
+// listenHTTP binds addr ("" disables the listener).
+func listenHTTP(addr string) (net.Listener, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("TIBOT_HTTP_ADDR=%s: %w", addr, err)
+	}
+	return ln, nil
+}
+
+// httpShutdownTimeout bounds the graceful shutdown of the HTTP listener.
+const httpShutdownTimeout = 10 * time.Second
+
+// serveHTTP serves /healthz and /metrics on ln until ctx ends.
+func serveHTTP(ctx context.Context, ln net.Listener, m *metrics, logger *slog.Logger) error {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.Handle("GET /metrics", m)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("http listening", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http listener: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), httpShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	<-errc
+	return nil
+}
