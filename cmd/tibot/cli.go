@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"tibot/intel"
+)
+
+// Exit codes of check and scan (and the dispatcher's convention).
+const (
+	exitOK     = 0 // everything answered
+	exitFailed = 1 // some lookups failed (API, key quota) or the engine failed
+	exitUsage  = 2 // bad flags, bad input, missing file, configuration
+)
+
+// stdio is what a CLI subcommand reads and writes, and where its settings
+// come from. Tests build one with their own environment.
+type stdio struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// osStdio is the real process environment.
+func osStdio(stdin io.Reader, stdout, stderr io.Writer) stdio {
+	return stdio{getenv: os.Getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+}
+
+// errorf prints "tibot CMD: message" on stderr.
+func (s stdio) errorf(cmd, format string, args ...any) {
+	fmt.Fprintf(s.stderr, "tibot %s: %s\n", cmd, fmt.Sprintf(format, args...))
+}
+
+// logger is the CLI's logger: warnings and errors on stderr.
+func (s stdio) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(s.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// cliSubject is who the CLI's lookups are recorded for in history. CLI
+// runs are unmetered (the operator's own tool); key-pool quota still
+// applies.
+func (s stdio) cliSubject() intel.Subject {
+	return intel.Subject{Platform: "cli", User: firstNonEmpty(s.getenv("USER"), s.getenv("USERNAME"), "operator")}
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// parseFlags parses flags placed anywhere among args ("check 1.2.3.4
+// --format json"), stopping at "--", and returns the positional arguments.
+// It returns flag.ErrHelp for -h.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// validFormat checks --format.
+func validFormat(f string) error {
+	switch f {
+	case "text", "json", "csv":
+		return nil
+	}
+	return fmt.Errorf("--format %q: want text, json or csv", f)
+}
+
+// open builds the engine for a subcommand, printing the problem and
+// returning the exit code when it cannot: 2 when no API key is
+// configured, 1 otherwise.
+func (s stdio) open(ctx context.Context, cmd string, cfg Config, o engineOptions) (*engine, int) {
+	if o.Logger == nil {
+		o.Logger = s.logger()
+	}
+	e, err := openEngine(ctx, cfg, o)
+	switch {
+	case err == nil:
+		return e, exitOK
+	case errors.Is(err, errNoKeys):
+		s.errorf(cmd, "%v", err)
+		return nil, exitUsage
+	default:
+		s.errorf(cmd, "%v", err)
+		return nil, exitFailed
+	}
+}
