@@ -83,10 +83,11 @@ func IgnoreBots() Middleware {
 	}
 }
 
-// Log writes one line per message after handling it: platform, chat, user,
-// cmd, text length, file count, duration and, on failure, the error code.
-// Message text may be sensitive (pasted logs): it is never logged at Info;
-// at Debug the first debugTextRunes runes are added.
+// Log writes one Info line per message after handling it: platform, chat,
+// user, cmd, text length, file count, duration and, on failure, the error
+// code and operator text. Message text may be sensitive (pasted logs): it
+// is never in an Info record; a second, Debug record carries its first
+// debugTextRunes runes.
 func Log(logger *slog.Logger) Middleware {
 	return func(next Handler) Handler {
 		return HandlerFunc(func(ctx context.Context, m *Message, r Replier) error {
@@ -97,13 +98,12 @@ func Log(logger *slog.Logger) Middleware {
 			err := next.Handle(ctx, m, r)
 			attrs := append(msgAttrs(m), "len", utf8.RuneCountInString(m.Text),
 				"files", len(m.Files), "dur", time.Since(start))
-			if logger.Enabled(ctx, slog.LevelDebug) {
-				attrs = append(attrs, "text", truncate(m.Text, debugTextRunes))
-			}
 			if err != nil {
 				attrs = append(attrs, "code", string(intel.ErrorCode(err)), "err", err)
 			}
 			logger.InfoContext(ctx, "message", attrs...)
+			logger.DebugContext(ctx, "message text", "platform", m.Platform, "chat", m.Chat,
+				"text", truncate(m.Text, debugTextRunes))
 			return err
 		})
 	}

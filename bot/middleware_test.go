@@ -125,7 +125,7 @@ func TestLog(t *testing.T) {
 		{"info hides text", slog.LevelInfo, nil,
 			[]string{"msg=message", "platform=slack", "chat=C1", "user=U1", "cmd=ip", "len=51", "files=0", "dur="},
 			[]string{"198.51.100.23", "password"}},
-		{"debug shows truncated text", slog.LevelDebug, nil, []string{"text=\"Failed password"}, nil},
+		{"debug shows text in a debug record", slog.LevelDebug, nil, []string{"level=DEBUG msg=\"message text\" platform=slack chat=C1 text=\"Failed password"}, nil},
 		{"error code", slog.LevelInfo, &intel.Error{Code: intel.EQuota}, []string{"code=quota"}, []string{"password"}},
 	}
 	for _, tc := range tests {
@@ -140,7 +140,7 @@ func TestLog(t *testing.T) {
 				t.Errorf("Handle = %v, want %v", err, tc.err)
 			}
 			l := logs.String()
-			if n := strings.Count(l, "\n"); n != 1 {
+			if n := strings.Count(l, "level=INFO"); n != 1 {
 				t.Errorf("%d log lines, want 1:\n%s", n, l)
 			}
 			for _, w := range tc.want {

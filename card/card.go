@@ -79,9 +79,10 @@ type Field struct {
 	Short bool
 }
 
-// Section is a titled list of preformatted plain-text lines.
+// Section is a titled list of preformatted plain-text lines (batch rows
+// are columns separated by three spaces, addresses padded for monospace).
 type Section struct {
-	Title string
+	Title string // e.g. "恶意", without a colon; renderers add their own emphasis
 	Lines []string
 	// More counts lines left out for size; renderers say "… 另有 N 条".
 	More int
