@@ -1,0 +1,93 @@
+package storage
+
+import (
+	"net/netip"
+	"slices"
+	"testing"
+	"time"
+
+	"tibot/intel"
+)
+
+func TestDeferredDedupe(t *testing.T) {
+	db := MustOpen(t, Options{})
+	thread := intel.ReplyTarget{Platform: "slack", Chat: "C1", Thread: "1.2"}
+	other := intel.ReplyTarget{Platform: "telegram", Chat: "-100"}
+	first := intel.DeferredItem{
+		IP: ip("198.51.100.1"), Priority: 1, QueuedAt: t0, Targets: []intel.ReplyTarget{thread},
+		Subject: intel.Subject{Platform: "slack", User: "U1"},
+	}
+	again := first
+	again.Priority, again.QueuedAt = 5, t0.Add(time.Hour)
+	again.Targets = []intel.ReplyTarget{thread, other}
+	again.Subject = intel.Subject{Platform: "telegram", User: "7"}
+	must(t, db.Defer(t.Context(), []intel.DeferredItem{first}))
+	must(t, db.Defer(t.Context(), []intel.DeferredItem{again, again}))
+
+	if n, err := db.DeferredLen(t.Context()); err != nil || n != 1 {
+		t.Fatalf("DeferredLen = %d, %v; want 1", n, err)
+	}
+	got, err := db.TakeDeferred(t.Context(), 10)
+	must(t, err)
+	want := []intel.DeferredItem{{
+		IP: first.IP, Priority: 5, QueuedAt: t0.UTC(), Targets: []intel.ReplyTarget{thread, other}, Subject: first.Subject,
+	}}
+	if diff := cmpDiff(want, got); diff != "" {
+		t.Fatalf("merged item (-want +got):\n%s", diff)
+	}
+	if n, _ := db.DeferredLen(t.Context()); n != 0 {
+		t.Fatalf("%d items left after taking all", n)
+	}
+}
+
+func TestDeferredOrder(t *testing.T) {
+	clock := newClock(t0)
+	db := MustOpen(t, Options{Now: clock.Now})
+	items := []intel.DeferredItem{
+		{IP: ip("198.51.100.1"), Priority: 0, QueuedAt: t0},
+		{IP: ip("198.51.100.2"), Priority: 2, QueuedAt: t0.Add(2 * time.Minute)},
+		{IP: ip("198.51.100.3"), Priority: -1, QueuedAt: t0.Add(-time.Hour)},
+		{IP: ip("198.51.100.4"), Priority: 2, QueuedAt: t0.Add(time.Minute)},
+		{IP: ip("2001:db8::5"), Priority: 0, QueuedAt: t0.Add(-time.Minute)},
+		{IP: ip("198.51.100.6"), Priority: 1}, // queued now (t0 + 1h)
+	}
+	clock.Add(time.Hour)
+	must(t, db.Defer(t.Context(), items))
+	// Raising the priority of a queued address moves it up.
+	must(t, db.Defer(t.Context(), []intel.DeferredItem{{IP: ip("198.51.100.3"), Priority: 3}}))
+
+	wantOrder := [][]string{
+		{"198.51.100.3", "198.51.100.4", "198.51.100.2"},
+		{"198.51.100.6", "2001:db8::5", "198.51.100.1"},
+		nil,
+	}
+	for i, want := range wantOrder {
+		got, err := db.TakeDeferred(t.Context(), 3)
+		must(t, err)
+		if ips := addrs(got); !slices.Equal(ips, want) {
+			t.Fatalf("take %d = %v, want %v", i, ips, want)
+		}
+	}
+}
+
+func addrs(items []intel.DeferredItem) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, it.IP.String())
+	}
+	return out
+}
+
+func TestDeferredInvalid(t *testing.T) {
+	db := MustOpen(t, Options{})
+	err := db.Defer(t.Context(), []intel.DeferredItem{{IP: ip("198.51.100.1")}, {IP: netip.Addr{}}})
+	if intel.ErrorCode(err) != intel.EInvalid {
+		t.Fatalf("Defer with an invalid IP: %v, want EInvalid", err)
+	}
+	if n, _ := db.DeferredLen(t.Context()); n != 0 {
+		t.Fatalf("%d items queued by a rejected call", n)
+	}
+	if got, err := db.TakeDeferred(t.Context(), 0); err != nil || got != nil {
+		t.Fatalf("TakeDeferred(0) = %v, %v", got, err)
+	}
+}
