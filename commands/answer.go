@@ -107,11 +107,11 @@ func quotaNotes(res lookup.Result) []string {
 	}
 	var notes []string
 	if res.Deferred > 0 {
-		notes = append(notes, fmt.Sprintf("⏳ 额度不足: %d 个 IP 已加入待查队列 (来源侧和出现次数多的 IP 已优先查询), 额度于%s恢复后会在此回复结果",
+		notes = append(notes, fmt.Sprintf("⏳ 额度不足: %d 个 IP 已加入待查队列 (来源侧和出现次数多的 IP 已优先查询), 额度于%s 恢复后会在此回复结果",
 			res.Deferred, reset))
 	}
 	if n := res.OverQuota - min(res.Deferred, res.OverQuota); n > 0 {
-		notes = append(notes, fmt.Sprintf("⚠️ 额度不足: %d 个 IP 未查询, 额度于%s恢复", n, reset))
+		notes = append(notes, fmt.Sprintf("⚠️ 额度不足: %d 个 IP 未查询, 额度于%s 恢复", n, reset))
 	}
 	return notes
 }
