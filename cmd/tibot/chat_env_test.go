@@ -147,10 +147,16 @@ func (env *chatEnv) chat(user, input string) string {
 	return out.String()
 }
 
-// quota is user's quota status today.
+// quota is the console user's quota status today.
 func (env *chatEnv) quota(user string) intel.QuotaStatus {
 	env.t.Helper()
-	st, err := env.eng.db.QuotaStatus(context.Background(), intel.Subject{Platform: console.Name, User: user})
+	return env.quotaOn(console.Name, user)
+}
+
+// quotaOn is a user's quota status today on a platform.
+func (env *chatEnv) quotaOn(platform, user string) intel.QuotaStatus {
+	env.t.Helper()
+	st, err := env.eng.db.QuotaStatus(context.Background(), intel.Subject{Platform: platform, User: user})
 	if err != nil {
 		env.t.Fatal(err)
 	}
