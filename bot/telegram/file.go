@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -54,6 +55,10 @@ func (a *Adapter) download(ctx context.Context, d tgbotapi.Document) (io.ReadClo
 		return nil, err
 	}
 	res, err := a.call(ctx, "getFile", tgbotapi.Params{"file_id": d.FileID})
+	var e *apiError
+	if errors.As(err, &e) && strings.Contains(e.Description, "file is too big") {
+		return nil, tooLarge(d.FileName, MaxDownloadBytes)
+	}
 	if err != nil {
 		return nil, downloadFailed(err)
 	}

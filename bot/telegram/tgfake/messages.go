@@ -44,6 +44,7 @@ type Button struct {
 type Document struct {
 	FileID, Name, MIME, Caption string
 	Data                        []byte
+	Size                        int64 // reported file_size (0: len(Data))
 }
 
 // chatState is one chat's messages; ids count per chat like Telegram's.
@@ -227,7 +228,10 @@ func (s *Server) wire(c *chatState, m *Message) *wireMessage {
 	if d := m.Document; d != nil {
 		w.Text, w.Caption = "", d.Caption
 		w.Document = &wireDocument{FileID: d.FileID, FileUniqueID: "u" + d.FileID, FileName: d.Name,
-			MimeType: d.MIME, FileSize: int64(len(d.Data))}
+			MimeType: d.MIME, FileSize: d.Size}
+		if d.Size == 0 {
+			w.Document.FileSize = int64(len(d.Data))
+		}
 	}
 	return w
 }

@@ -90,7 +90,7 @@ func (c *Client) SendDocumentSized(name, mime string, data []byte, size int64, c
 	f := c.s.storeFile(name, mime, data, size)
 	c.s.mu.Unlock()
 	return c.send(&Message{Plain: caption, Document: &Document{FileID: f.id, Name: name, MIME: mime,
-		Caption: caption, Data: data}}, nil)
+		Caption: caption, Data: data, Size: size}}, nil)
 }
 
 // send stores m in the chat and queues the update.
