@@ -19,10 +19,7 @@ func (rt *Router) handlePaste(ctx context.Context, q *request, text string) erro
 		return nil
 	}
 	if n := utf8.RuneCountInString(text); n > rt.c.MaxPasteChars {
-		return intel.Errorf(intel.EInvalid,
-			fmt.Sprintf("粘贴内容过长 (%d 字符, 上限 %d 字符), 未做任何查询。请以文件形式上传 (上限 %s)。",
-				n, rt.c.MaxPasteChars, sizeText(rt.c.MaxFileBytes)),
-			"paste of %d chars over the %d cap", n, rt.c.MaxPasteChars)
+		return rt.tooLong(n)
 	}
 	res, err := ioc.Extract(strings.NewReader(text), ioc.Options{MaxUnique: rt.c.MaxUnique})
 	if err != nil {
@@ -32,6 +29,15 @@ func (rt *Router) handlePaste(ctx context.Context, q *request, text string) erro
 		return nil
 	}
 	return rt.answer(ctx, q, job{hits: res.Hits, source: "粘贴内容", notes: extractNotes(res, rt.c.MaxUnique)})
+}
+
+// tooLong is the EInvalid error of a message of n characters, over
+// MaxPasteChars: nothing is looked up and the user is told to upload a file.
+func (rt *Router) tooLong(n int) error {
+	return intel.Errorf(intel.EInvalid,
+		fmt.Sprintf("粘贴内容过长 (%d 字符, 上限 %d 字符), 未做任何查询。请以文件形式上传 (上限 %s)。",
+			n, rt.c.MaxPasteChars, sizeText(rt.c.MaxFileBytes)),
+		"message of %d chars over the %d cap", n, rt.c.MaxPasteChars)
 }
 
 // extractNotes reports caps hit while extracting.

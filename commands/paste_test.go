@@ -32,9 +32,11 @@ func TestPasteAnswersPublicIPs(t *testing.T) {
 func TestPasteTooLong(t *testing.T) {
 	lk := &fakeLooker{}
 	rt := newTestRouter(t, lk, func(c *Config) { c.MaxPasteChars = 50 })
-	err := rt.Handle(context.Background(), msg(strings.Repeat("日志 1.1.1.1 ", 10)), &recorder{})
-	if intel.ErrorCode(err) != intel.EInvalid || !strings.Contains(intel.ErrorMessage(err), "文件形式上传") {
-		t.Fatalf("err = %v (%q), want EInvalid asking for a file upload", err, intel.ErrorMessage(err))
+	for _, text := range []string{strings.Repeat("日志 1.1.1.1 ", 10), "/ip " + strings.Repeat("1.1.1.1 ", 10)} {
+		err := rt.Handle(context.Background(), msg(text), &recorder{})
+		if intel.ErrorCode(err) != intel.EInvalid || !strings.Contains(intel.ErrorMessage(err), "文件形式上传") {
+			t.Fatalf("err = %v (%q), want EInvalid asking for a file upload", err, intel.ErrorMessage(err))
+		}
 	}
 	if len(lk.requests()) != 0 {
 		t.Error("looked up a paste over the cap")

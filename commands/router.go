@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"tibot/bot"
 	"tibot/card"
@@ -123,6 +124,8 @@ func (rt *Router) Handle(ctx context.Context, m *bot.Message, r bot.Replier) err
 	req := rt.newRequest(m, r)
 	var err error
 	switch name, args, isCmd := splitCommand(m); {
+	case m.Action == nil && utf8.RuneCountInString(m.Text) > rt.c.MaxPasteChars:
+		err = rt.tooLong(utf8.RuneCountInString(m.Text))
 	case m.Action != nil:
 		err = rt.handleAction(ctx, req, *m.Action)
 	case isCmd:

@@ -61,6 +61,7 @@ type chatEnvOptions struct {
 	// short per-call timeout (fault tests); otherwise openEngine wires it.
 	fastRetries bool
 	callTimeout time.Duration // with fastRetries, default 500ms
+	access      bot.Access    // TIBOT_ADMINS and TIBOT_ALLOW
 }
 
 const chatKey = "e2e-key"
@@ -94,7 +95,7 @@ func newChatEnv(t *testing.T, o chatEnvOptions) *chatEnv {
 	logger := slog.New(slog.DiscardHandler)
 	eng := chatEngine(t, cfg, engineOptions{Now: clock.Now, Logger: logger}, o)
 	env := &chatEnv{t: t, clock: clock, api: api, eng: eng,
-		opts: chatOptions{now: clock.Now, logger: logger, metrics: newMetrics()}}
+		opts: chatOptions{access: o.access, now: clock.Now, logger: logger, metrics: newMetrics()}}
 	var err error
 	if env.rt, err = newRouter(eng, env.opts); err != nil {
 		t.Fatal(err)
