@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
-	"sync"
 	"time"
 
 	"tibot/bot"
@@ -176,8 +173,8 @@ func (s stdio) run(ctx context.Context, e *engine, plats []platform, d serveDeps
 	}
 	g := newGroup(ctx)
 	for _, p := range plats {
-		g.goFail(p.spec.name, func(ctx context.Context) error {
-			return platformError(p.spec, bot.Serve(ctx, p.p, rt, serveOptions(o.access, o, 0)))
+		g.goFail(func(ctx context.Context) error {
+			return platformError(ctx, p.spec, bot.Serve(ctx, p.p, rt, serveOptions(o.access, o, 0)))
 		})
 	}
 	g.goBackground(func(ctx context.Context) { _ = w.Run(ctx) })
@@ -186,98 +183,19 @@ func (s stdio) run(ctx context.Context, e *engine, plats []platform, d serveDeps
 		if d.listening != nil {
 			d.listening(ln.Addr().String())
 		}
-		g.goFail("http", func(ctx context.Context) error { return serveHTTP(ctx, ln, m, logger) })
+		g.goFail(func(ctx context.Context) error { return serveHTTP(ctx, ln, m, logger) })
 	}
 	return g.wait()
 }
 
-// platformError names the platform and its variables in a failure.
-func platformError(sp platformSpec, err error) error {
-	if err == nil {
+// platformError names the platform and its variables in a failure. A
+// platform that stops by itself while tibot runs is a failure too.
+func platformError(ctx context.Context, sp platformSpec, err error) error {
+	switch {
+	case err == nil && ctx.Err() != nil:
 		return nil
+	case err == nil:
+		return fmt.Errorf("%s stopped unexpectedly (check %s)", sp.name, sp.vars)
 	}
 	return fmt.Errorf("%s stopped (check %s): %w", sp.name, sp.vars, err)
-}
-
-// group runs goroutines that all stop when ctx ends or one of the
-// failing ones fails.
-type group struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	once   sync.Once
-	err    error
-}
-
-func newGroup(ctx context.Context) *group {
-	g := &group{}
-	g.ctx, g.cancel = context.WithCancel(ctx)
-	return g
-}
-
-// goFail runs fn; its error (the first of all) stops the group.
-func (g *group) goFail(name string, fn func(ctx context.Context) error) {
-	g.wg.Go(func() {
-		if err := fn(g.ctx); err != nil {
-			g.once.Do(func() { g.err = err })
-			g.cancel()
-		}
-	})
-}
-
-// goBackground runs fn until the group stops.
-func (g *group) goBackground(fn func(ctx context.Context)) {
-	g.wg.Go(func() { fn(g.ctx) })
-}
-
-// wait stops nothing by itself: it returns once every goroutine ended
-// (ctx ended or one failed), with the first failure. Platform goroutines
-// that return nil early (a finished fake) do not stop the others.
-func (g *group) wait() error {
-	<-g.ctx.Done()
-	g.wg.Wait()
-	g.cancel()
-	return g.err
-}
-
-// listenHTTP binds addr ("" disables the listener).
-func listenHTTP(addr string) (net.Listener, error) {
-	if addr == "" {
-		return nil, nil
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("TIBOT_HTTP_ADDR=%s: %w", addr, err)
-	}
-	return ln, nil
-}
-
-// httpShutdownTimeout bounds the graceful shutdown of the HTTP listener.
-const httpShutdownTimeout = 10 * time.Second
-
-// serveHTTP serves /healthz and /metrics on ln until ctx ends.
-func serveHTTP(ctx context.Context, ln net.Listener, m *metrics, logger *slog.Logger) error {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = io.WriteString(w, "ok\n")
-	})
-	mux.Handle("GET /metrics", m)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	logger.Info("http listening", "addr", ln.Addr().String())
-	select {
-	case err := <-errc:
-		return fmt.Errorf("http listener: %w", err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), httpShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("http shutdown: %w", err)
-	}
-	<-errc
-	return nil
 }
