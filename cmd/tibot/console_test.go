@@ -222,3 +222,22 @@ func TestConsoleDemoBinary(t *testing.T) {
 	}
 	checkDemoOutput(t, stdout.String(), stderr.String())
 }
+
+// TestConsoleDeepButtonsQuotaHelp: the 深度分析 button and /deep run a
+// deep analysis (one unit each), 申请封禁 says the workflow is not enabled,
+// /quota shows the user's and the key pool's budget, /help the commands.
+func TestConsoleDeepButtonsQuotaHelp(t *testing.T) {
+	env := newChatEnv(t, chatEnvOptions{userQuota: 10})
+	out := env.chat("dave", "/ip 8.8.8.8\n/action deep 8.8.8.8\n/deep 1.1.1.1\n/action block 8.8.8.8\n/quota\n/help\n")
+	if n := strings.Count(out, "来源: 微步在线 深度分析"); n != 2 {
+		t.Errorf("%d deep cards, want 2:\n%s", n, out)
+	}
+	if st := env.api.Stats(); st.ByEndpoint["query"] != 2 {
+		t.Errorf("ip/query calls = %d, want 2", st.ByEndpoint["query"])
+	}
+	for _, want := range []string{"封禁流程未启用", "你今日剩余额度: 7/10", "今日已用: 3", "密钥池: 1 个密钥", "tibot 使用帮助", "/deep <IP>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
