@@ -74,7 +74,46 @@ func (a *Adapter) message(tm *tgbotapi.Message) (*bot.Message, bool) {
 	default:
 		m.Text = text
 	}
+	m.Mention = a.mentioned(tm, &m.Text)
 	return m, m.Command != "" || strings.TrimSpace(m.Text) != "" || len(m.Files) > 0
+}
+
+// mentioned reports whether tm @-mentions the bot (the mention is cut
+// from text) or replies to one of the bot's messages.
+func (a *Adapter) mentioned(tm *tgbotapi.Message, text *string) bool {
+	a.mu.Lock()
+	self := a.self
+	a.mu.Unlock()
+	reply := tm.ReplyToMessage != nil && tm.ReplyToMessage.From != nil && self.ID != 0 &&
+		tm.ReplyToMessage.From.ID == self.ID
+	if self.UserName == "" {
+		return reply
+	}
+	i := mentionAt(*text, "@"+self.UserName)
+	if i < 0 {
+		return reply
+	}
+	*text = strings.TrimSpace((*text)[:i] + (*text)[i+len(self.UserName)+1:])
+	return true
+}
+
+// mentionAt finds "@name" (ASCII, any case, not followed by another name
+// character) in text; -1 when absent.
+func mentionAt(text, at string) int {
+	for i := 0; i+len(at) <= len(text); i++ {
+		if text[i] != '@' || !strings.EqualFold(text[i:i+len(at)], at) {
+			continue
+		}
+		if end := i + len(at); end == len(text) || !isNameByte(text[end]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// isNameByte reports whether c can be part of a Telegram username.
+func isNameByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // parseCommand splits "/name@bot args…" into its parts.

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -11,7 +12,7 @@ import (
 
 func TestMessageConversion(t *testing.T) {
 	a, _, _ := newTestAdapter(t, Config{Token: tgfake.Token})
-	a.self = tgbotapi.User{UserName: "TiBot"}
+	a.self = tgbotapi.User{ID: 99, UserName: "TiBot"}
 	user := &tgbotapi.User{ID: 42, UserName: "ana"}
 	botUser := &tgbotapi.User{ID: 43, IsBot: true, FirstName: "Other", LastName: "Bot"}
 	group := &tgbotapi.Chat{ID: -100123, Type: "supergroup"}
@@ -34,6 +35,8 @@ func TestMessageConversion(t *testing.T) {
 		{"empty", user, dm, "  ", false, "", ""},
 		{"from a bot", botUser, group, "hi 1.2.3.4", true, "", "hi 1.2.3.4"},
 		{"no sender", nil, group, "x", false, "", ""},
+		{"mention", user, group, "@tibot 看看\n203.0.113.7 x", true, "", "看看\n203.0.113.7 x"},
+		{"other mention", user, group, "@tibotx hi", true, "", "@tibotx hi"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -50,6 +53,9 @@ func TestMessageConversion(t *testing.T) {
 			if m.Chat != tgbotapiID(tc.chat.ID) || m.User != tgbotapiID(tc.from.ID) || m.ID != "7" || m.Thread != "7" {
 				t.Errorf("ids %+v", m)
 			}
+			if m.Mention != strings.HasPrefix(tc.name, "mention") {
+				t.Errorf("mention = %v", m.Mention)
+			}
 			if m.Direct != (tc.chat.Type == "private") || m.FromBot != tc.from.IsBot {
 				t.Errorf("direct %v fromBot %v", m.Direct, m.FromBot)
 			}
@@ -65,5 +71,15 @@ func TestDocumentMessage(t *testing.T) {
 		Caption: "看看这个", Document: &tgbotapi.Document{FileID: "f", FileName: "fw.log", MimeType: "text/plain", FileSize: 12}})
 	if !ok || len(m.Files) != 1 || m.Files[0].Size != 12 || m.Files[0].Name != "fw.log" || m.Text != "看看这个" {
 		t.Fatalf("document message %+v", m)
+	}
+}
+
+func TestReplyToBotIsMention(t *testing.T) {
+	a, _, _ := newTestAdapter(t, Config{Token: tgfake.Token})
+	a.self = tgbotapi.User{ID: 99, UserName: "TiBot"}
+	m, ok := a.message(&tgbotapi.Message{MessageID: 5, From: &tgbotapi.User{ID: 1}, Chat: &tgbotapi.Chat{ID: -5, Type: "group"},
+		Text: "again 203.0.113.9", ReplyToMessage: &tgbotapi.Message{From: &tgbotapi.User{ID: 99, IsBot: true}}})
+	if !ok || !m.Mention || m.Text != "again 203.0.113.9" {
+		t.Fatalf("reply to the bot: %+v", m)
 	}
 }
