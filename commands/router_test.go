@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -96,6 +97,9 @@ func TestCommandsTable(t *testing.T) {
 		if !names[want] {
 			t.Errorf("no /%s in Commands()", want)
 		}
+	}
+	if fmt.Sprint(Specs()) != fmt.Sprint(rt.Commands()) {
+		t.Error("Specs differs from Router.Commands")
 	}
 	cmds := rt.Commands()
 	cmds[0].Name = "changed"

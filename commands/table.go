@@ -98,6 +98,15 @@ func (rt *Router) Commands() []CommandSpec {
 	return out
 }
 
+// Specs returns the command table without building a Router, for the
+// Slack app manifest test and Telegram's setMyCommands. It equals
+// (*Router).Commands.
+func Specs() []CommandSpec {
+	rt := &Router{}
+	rt.cmds = rt.table() // duplicates are refused by New and caught by tests
+	return rt.Commands()
+}
+
 // dispatch runs the named command, or answers with a hint to /help.
 func (rt *Router) dispatch(ctx context.Context, q *request, name, args string) error {
 	c, ok := rt.index[name]
