@@ -183,7 +183,8 @@ func (s stdio) run(ctx context.Context, e *engine, plats []platform, d serveDeps
 		if d.listening != nil {
 			d.listening(ln.Addr().String())
 		}
-		g.goFail(func(ctx context.Context) error { return serveHTTP(ctx, ln, m, logger) })
+		routes := webhookRoutes(plats)
+		g.goFail(func(ctx context.Context) error { return serveHTTP(ctx, ln, m, routes, logger) })
 	}
 	return g.wait()
 }

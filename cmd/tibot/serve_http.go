@@ -25,14 +25,30 @@ func listenHTTP(addr string) (net.Listener, error) {
 // httpShutdownTimeout bounds the graceful shutdown of the HTTP listener.
 const httpShutdownTimeout = 10 * time.Second
 
-// serveHTTP serves /healthz and /metrics on ln until ctx ends.
-func serveHTTP(ctx context.Context, ln net.Listener, m *metrics, logger *slog.Logger) error {
+// webhookRoutes are the routes of the platforms that receive their events
+// over HTTP (Telegram in webhook mode), by path.
+func webhookRoutes(plats []platform) map[string]http.Handler {
+	routes := map[string]http.Handler{}
+	for _, p := range plats {
+		if wp, ok := p.p.(webhookPlatform); ok && wp.WebhookPath() != "" {
+			routes[wp.WebhookPath()] = wp.WebhookHandler()
+		}
+	}
+	return routes
+}
+
+// serveHTTP serves /healthz, /metrics and the webhook routes on ln until
+// ctx ends.
+func serveHTTP(ctx context.Context, ln net.Listener, m *metrics, routes map[string]http.Handler, logger *slog.Logger) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.Handle("GET /metrics", m)
+	for path, h := range routes {
+		mux.Handle(path, h)
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)

@@ -101,6 +101,13 @@ type onePlatform struct {
 
 func (p *onePlatform) Name() string { return "slack" }
 
+// WebhookPath and WebhookHandler make onePlatform a webhook platform.
+func (p *onePlatform) WebhookPath() string { return "/hook/test" }
+
+func (p *onePlatform) WebhookHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "hook") })
+}
+
 func (p *onePlatform) Listen(ctx context.Context, h bot.Handler) error {
 	_ = h.Handle(ctx, p.m, p.r)
 	close(p.handled)
@@ -125,6 +132,9 @@ func TestServeHandlesMessagesAndServesHTTP(t *testing.T) {
 	<-p.handled
 	if got := httpGet(t, "http://"+addr+"/healthz"); got != "ok\n" {
 		t.Errorf("/healthz = %q", got)
+	}
+	if got := httpGet(t, "http://"+addr+"/hook/test"); got != "hook" {
+		t.Errorf("webhook route = %q", got)
 	}
 	metrics := httpGet(t, "http://"+addr+"/metrics")
 	for _, want := range []string{
