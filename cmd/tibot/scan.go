@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/netip"
 	"os"
 	"slices"
@@ -109,7 +110,7 @@ func extractInputs(cli stdio, files []string) (scanInput, error) {
 		}
 		f, err := os.Open(name)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("cannot read %s (无法读取文件): %w", name, errors.Unwrap(err)))
+			errs = append(errs, fmt.Errorf("cannot read %s (无法读取文件): %w", name, pathCause(err)))
 			continue
 		}
 		defer f.Close()
@@ -144,6 +145,17 @@ func extractAll(cli stdio, names []string, rs []io.Reader) (scanInput, error) {
 	return in, nil
 }
 
+// pathCause is the reason inside a *fs.PathError ("no such file or
+// directory"), the file name being printed already.
+func pathCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// inputName names an input in messages.
 func inputName(name string) string {
 	if name == "-" {
 		return "standard input"
@@ -223,7 +235,7 @@ func writeSummary(w io.Writer, in scanInput, res lookup.Result, now time.Time) e
 		Cached: res.Cached, Live: res.Live, Failed: res.Failed, Deferred: res.Deferred, Now: now, Source: in.source})
 	if c.Attachment != nil { // the CLI lists everything below instead
 		c.Attachment = nil
-		c.Text = strings.ReplaceAll(c.Text, "见 CSV 附件", "见下方列表 (CSV: --format csv)")
+		c.Text = strings.ReplaceAll(c.Text, "见 CSV 附件", "见下方列表, CSV 请用 --format csv")
 	}
 	c.Actions = nil // buttons are for chat
 	var b strings.Builder
