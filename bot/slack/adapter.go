@@ -90,10 +90,9 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	if err != nil {
 		return nil, err
 	}
-	if log == nil {
+	if log == nil { // the caller tags log with its component
 		log = slog.New(slog.DiscardHandler)
 	}
-	log = log.With("component", "slack")
 	hc := &http.Client{Timeout: httpTimeout}
 	sc := slackapi.New(cfg.BotToken,
 		slackapi.OptionAPIURL(cfg.APIURL),

@@ -1,14 +1,46 @@
 package main
 
 import (
+	"errors"
 	"log/slog"
+	"net/http"
 
 	"tibot/bot"
+	"tibot/bot/slack"
 )
 
-// slackPlatform builds the Slack adapter from cfg; ok is false when Slack
-// is not configured. Placeholder until the Slack adapter is wired: it
-// reports Slack as not configured.
+// slackPlatform builds the Slack adapter from cfg; ok is false when no
+// SLACK_* variable is set. Socket Mode when SLACK_APP_TOKEN is set, HTTP
+// mode when only SLACK_SIGNING_SECRET is (its handler is mounted on the
+// TIBOT_HTTP_ADDR listener, see slackHTTPHandler). A partial or malformed
+// configuration is an error naming the variable at fault.
 func slackPlatform(cfg Config, log *slog.Logger) (bot.Platform, bot.Poster, bool, error) {
-	return nil, nil, false, nil
+	if cfg.SlackBotToken == "" && cfg.SlackAppToken == "" && cfg.SlackSigningSecret == "" {
+		return nil, nil, false, nil
+	}
+	a, err := slack.New(slack.Config{
+		BotToken:      cfg.SlackBotToken.Reveal(),
+		AppToken:      cfg.SlackAppToken.Reveal(),
+		SigningSecret: cfg.SlackSigningSecret.Reveal(),
+		APIURL:        cfg.SlackAPIURL,
+	}, log)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if a.Mode() == slack.ModeHTTP && cfg.HTTPAddr == "" {
+		return nil, nil, false, errors.New("SLACK_SIGNING_SECRET selects HTTP mode, which receives Slack's requests " +
+			"on TIBOT_HTTP_ADDR: set TIBOT_HTTP_ADDR, or set SLACK_APP_TOKEN for Socket Mode")
+	}
+	return a, a, true, nil
+}
+
+// slackHTTPHandler returns the path prefix and handler of a Slack platform
+// in HTTP mode, for the TIBOT_HTTP_ADDR listener to mount; ok is false for
+// any other platform or mode.
+func slackHTTPHandler(p bot.Platform) (path string, h http.Handler, ok bool) {
+	a, isSlack := p.(*slack.Adapter)
+	if !isSlack || a.Mode() != slack.ModeHTTP {
+		return "", nil, false
+	}
+	return a.HTTPPath(), a.HTTPHandler(), true
 }

@@ -45,6 +45,7 @@ type Call struct {
 	// Invalid is the validator's verdict on Blocks ("" = valid).
 	Invalid string
 	Error   string // the Slack error answered ("" = ok), "ratelimited" for 429
+	TS      string // the message ts the fake answered with, if any
 	At      time.Time
 }
 

@@ -71,6 +71,9 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, call *Call) stri
 		reply(w, map[string]any{"ok": false, "error": res.err})
 		return res.err
 	}
+	if ts, ok := res.body["ts"].(string); ok {
+		call.TS = ts
+	}
 	reply(w, res.body)
 	return ""
 }
