@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tibot/bot"
+	"tibot/bot/slack/slackfake"
 	"tibot/bot/telegram"
 	"tibot/bot/telegram/tgfake"
 	"tibot/card"
@@ -157,8 +158,12 @@ func TestTelegramE2EIPCard(t *testing.T) {
 	if st := e.api.Stats(); st.IPs != 1 {
 		t.Errorf("ThreatBook saw %d IPs, want 1 (the stranger's is not looked up)", st.IPs)
 	}
-	if strings.Contains(e.stderr.String(), strings.SplitN(tgfake.Token, ":", 2)[1]) {
+	logs := e.stderr.String()
+	if strings.Contains(logs, strings.SplitN(tgfake.Token, ":", 2)[1]) {
 		t.Error("token in serve's logs")
+	}
+	if !strings.Contains(logs, "platform=telegram") || strings.Contains(logs, "platform=slack") {
+		t.Errorf("only Telegram should run:\n%s", logs)
 	}
 }
 
@@ -382,4 +387,36 @@ func TestTelegramPlatformConfig(t *testing.T) {
 		t.Errorf("telegramCommands = %+v", cmds)
 	}
 	var _ telegram.Command
+}
+
+// TestTelegramE2EWithSlack: with Slack (Socket Mode, on slackfake) and
+// Telegram configured, one `tibot serve` process answers both.
+func TestTelegramE2EWithSlack(t *testing.T) {
+	e := newTGEnv(t, 0)
+	sf := slackfake.New(t)
+	e.vars["SLACK_BOT_TOKEN"], e.vars["SLACK_APP_TOKEN"] = "xoxb-tg-e2e-bot", "xapp-tg-e2e-app"
+	e.vars["TIBOT_SLACK_API_URL"] = sf.APIURL
+	e.start()
+	id := e.tg.SendCommand("ip", "8.8.8.8")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	env := sf.Slash("env-tg-1", "/ip", "1.1.1.1", "C1", "U1")
+	if err := sf.Send(ctx, env); err != nil {
+		t.Fatalf("slack: %v\n%s", err, e.stderr)
+	}
+	err := sf.Wait(ctx, func(s *slackfake.Server) bool {
+		for _, c := range s.Calls("chat.postMessage") {
+			if c.Form.Get("channel") == "C1" && strings.Contains(string(c.Blocks), "1.1.1.1") {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		t.Fatalf("no Slack answer: %v\n%s", err, e.stderr)
+	}
+	e.wait("Telegram answer", func() bool { return len(e.replyTo(tgUser, id)) == 1 })
+	if st := e.api.Stats(); st.IPs != 2 {
+		t.Errorf("ThreatBook saw %d IPs, want 2", st.IPs)
+	}
 }
