@@ -178,6 +178,7 @@ func TestCheckBadInput(t *testing.T) {
 		{"no address", nil, "no IP address given"},
 		{"bad format", []string{"--format", "xml", "45.1.2.3"}, "want text, json or csv"},
 		{"unknown flag", []string{"--colour", "45.1.2.3"}, "flag provided but not defined"},
+		{"bad ThreatBook URL", []string{"--threatbook-url", "ftp://x", "45.1.2.3"}, "ftp://x"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"tibot/intel"
+	"tibot/storage"
 )
 
 // Exit codes of check and scan (and the dispatcher's convention).
@@ -90,8 +91,9 @@ func validFormat(f string) error {
 }
 
 // open builds the engine for a subcommand, printing the problem and
-// returning the exit code when it cannot: 2 when no API key is
-// configured, 1 otherwise.
+// returning the exit code when it cannot: 2 for a configuration problem
+// (no API key, a bad ThreatBook URL), 1 otherwise (e.g. the database is
+// locked by another process).
 func (s stdio) open(ctx context.Context, cmd string, cfg Config, o engineOptions) (*engine, int) {
 	if o.Logger == nil {
 		o.Logger = s.logger()
@@ -100,7 +102,7 @@ func (s stdio) open(ctx context.Context, cmd string, cfg Config, o engineOptions
 	switch {
 	case err == nil:
 		return e, exitOK
-	case errors.Is(err, errNoKeys):
+	case errors.Is(err, errNoKeys), intel.ErrorCode(err) == intel.EConfig && !errors.Is(err, storage.ErrLocked):
 		s.errorf(cmd, "%v", err)
 		return nil, exitUsage
 	default:

@@ -153,6 +153,9 @@ func ipLine(v intel.Verdict) string {
 	if v.Err != nil {
 		return strings.Join(append(parts, intel.ErrorMessage(v.Err)), "  ")
 	}
+	if v.Level == intel.LevelUnknown {
+		return strings.Join(append(parts, "微步在线暂无该 IP 的情报"), "  ")
+	}
 	if len(v.ThreatTypesZH) > 0 {
 		parts = append(parts, strings.Join(v.ThreatTypesZH, "、"))
 	}
