@@ -32,6 +32,7 @@ type slackServe struct {
 	fake     *slackfake.Server
 	env      *serveEnv
 	platform bot.Platform
+	addr     string // the HTTP listener
 	cancel   context.CancelFunc
 	done     chan int
 }
@@ -55,12 +56,19 @@ func startSlackServe(t *testing.T, vars map[string]string) *slackServe {
 		built <- p
 		return p, poster, ok, err
 	}
+	addr := make(chan string, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	go func() {
-		s.done <- s.env.serve(ctx, serveDeps{platforms: []platformSpec{{"slack", "SLACK_BOT_TOKEN + SLACK_APP_TOKEN", build}}})
+		s.done <- s.env.serve(ctx, serveDeps{platforms: []platformSpec{{"slack", "SLACK_BOT_TOKEN + SLACK_APP_TOKEN", build}},
+			listening: func(a string) { addr <- a }})
 	}()
 	s.platform = <-built
+	select {
+	case s.addr = <-addr:
+	case code := <-s.done:
+		t.Fatalf("serve exited %d: %s", code, s.env.stderr.String())
+	}
 	t.Cleanup(func() { s.stop(t) })
 	return s
 }
@@ -342,12 +350,6 @@ func slackSigned(t *testing.T, secret string, at time.Time, target, body string)
 
 func TestSlackServeHTTPMode(t *testing.T) {
 	s := startSlackServe(t, map[string]string{"SLACK_BOT_TOKEN": e2eBotToken, "SLACK_SIGNING_SECRET": e2eSigning})
-	path, h, ok := slackHTTPHandler(s.platform)
-	if !ok {
-		t.Fatal("no HTTP handler for a signing-secret-only configuration")
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
 	ctx := slackCtx(t)
 	body := url.Values{"command": {"/ip"}, "text": {"8.8.8.8"}, "channel_id": {"CHTTP"}, "user_id": {"U1"},
 		"team_id": {slackfake.TeamID}, "response_url": {s.fake.ResponseURL()}}.Encode()
@@ -363,7 +365,7 @@ func TestSlackServeHTTPMode(t *testing.T) {
 	} {
 		var status int
 		slackPoll(t, func() bool { // 503 until Listen is up
-			resp, err := http.DefaultClient.Do(slackSigned(t, tc.secret, tc.at, srv.URL+path+"/commands", body))
+			resp, err := http.DefaultClient.Do(slackSigned(t, tc.secret, tc.at, "http://"+s.addr+"/slack/commands", body))
 			if err != nil {
 				t.Fatal(err)
 			}
