@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -66,8 +67,9 @@ type Adapter struct {
 	values *ttlSet[string]   // long button values by reference
 
 	selfMu  sync.RWMutex
-	botUser string // from auth.test
-	botID   string
+	botUser string         // from auth.test
+	botID   string         // from auth.test
+	mention *regexp.Regexp // <@botUser> and <@botUser|name>
 
 	handler atomic.Pointer[handlerRef] // set by Listen; HTTP mode reads it
 	wg      sync.WaitGroup             // handler goroutines
@@ -236,6 +238,7 @@ func (a *Adapter) authTest(ctx context.Context) error {
 	}
 	a.selfMu.Lock()
 	a.botUser, a.botID = res.UserID, res.BotID
+	a.mention = regexp.MustCompile(`<@` + regexp.QuoteMeta(res.UserID) + `(\|[^>]*)?>`)
 	a.selfMu.Unlock()
 	a.log.InfoContext(ctx, "slack authenticated", "team", res.TeamID, "bot_user", res.UserID, "mode", a.cfg.Mode)
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -277,4 +278,37 @@ func newSlacktest(t *testing.T) *slacktest.Server {
 	srv.Start()
 	t.Cleanup(srv.Stop)
 	return srv
+}
+
+// TestListenLeavesNoGoroutines checks that after Listen returns nothing of
+// the adapter or of slack-go's Socket Mode client is still running, even
+// after a reconnect.
+func TestListenLeavesNoGoroutines(t *testing.T) {
+	fake := slackfake.New(t)
+	h := newRecorder()
+	run := listen(t, fake, h, Config{})
+	ctx := waitCtx(t)
+	if err := fake.WaitConnections(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.Disconnect(); err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.Send(ctx, fake.Slash("env-1", "/ip", "8.8.8.8", "C1", "U1")); err != nil {
+		t.Fatal(err)
+	}
+	h.next(t)
+	ours := func() bool {
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		return strings.Contains(stacks, "slack-go/slack/socketmode.") || strings.Contains(stacks, "tibot/bot/slack.(*")
+	}
+	if !ours() {
+		t.Fatal("no adapter goroutine seen while listening: the check below would prove nothing")
+	}
+	run.cancel()
+	if err := run.wait(t); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return !ours() })
 }

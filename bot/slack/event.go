@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"regexp"
 	"strings"
 
 	slackapi "github.com/slack-go/slack"
@@ -192,9 +191,11 @@ func (a *Adapter) fromBot(user, botID string) bool {
 
 // cleanText strips mentions of the bot, then unwraps Slack markup.
 func (a *Adapter) cleanText(s string) string {
-	self, _ := a.self()
-	if self != "" {
-		s = regexp.MustCompile(`<@`+regexp.QuoteMeta(self)+`(\|[^>]*)?>`).ReplaceAllString(s, " ")
+	a.selfMu.RLock()
+	mention := a.mention
+	a.selfMu.RUnlock()
+	if mention != nil {
+		s = mention.ReplaceAllString(s, " ")
 	}
 	return strings.TrimSpace(plainText(s))
 }

@@ -42,6 +42,7 @@ type Call struct {
 	Form   url.Values      // request parameters without token
 	Token  string          // token kind
 	Blocks json.RawMessage // the blocks parameter, if any
+	Texts  []string        // every text in Blocks, in order (header, sections, fields, context, buttons)
 	// Invalid is the validator's verdict on Blocks ("" = valid).
 	Invalid string
 	Error   string // the Slack error answered ("" = ok), "ratelimited" for 429

@@ -43,6 +43,15 @@ func TestValidateBlocks(t *testing.T) {
 	}
 }
 
+func TestBlockTexts(t *testing.T) {
+	raw := `[{"type":"header","text":{"type":"plain_text","text":"h"}},{"type":"section","text":{"type":"mrkdwn","text":"s"},` +
+		`"fields":[{"type":"mrkdwn","text":"f"}]},{"type":"context","elements":[{"type":"mrkdwn","text":"c"}]},` +
+		`{"type":"actions","elements":[{"type":"button","action_id":"a","text":{"type":"plain_text","text":"b"}}]}]`
+	if got := strings.Join(BlockTexts([]byte(raw)), ","); got != "h,s,f,c,b" {
+		t.Errorf("BlockTexts = %s", got)
+	}
+}
+
 func TestWebAPIAuthAndFaults(t *testing.T) {
 	s := New(t)
 	post := func(method, token string, form url.Values) (int, string) {

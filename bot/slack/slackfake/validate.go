@@ -216,3 +216,25 @@ func Len(s string) int {
 	}
 	return n
 }
+
+// BlockTexts returns every text of a blocks JSON array, in order: header,
+// section text and fields, context elements and button labels.
+func BlockTexts(raw []byte) []string {
+	var bs []block
+	if json.Unmarshal(raw, &bs) != nil {
+		return nil
+	}
+	var out []string
+	for _, b := range bs {
+		if b.Text != nil {
+			out = append(out, b.Text.Text)
+		}
+		for _, f := range b.Fields {
+			out = append(out, f.Text)
+		}
+		for _, e := range b.Elements {
+			out = append(out, e.textOrEmpty())
+		}
+	}
+	return out
+}

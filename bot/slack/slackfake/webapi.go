@@ -38,6 +38,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	if b := r.Form.Get("blocks"); b != "" {
 		call.Blocks = json.RawMessage(b)
+		call.Texts = BlockTexts(call.Blocks)
 		if err := ValidateBlocks(call.Blocks); err != nil {
 			call.Invalid = err.Error()
 		}
