@@ -45,8 +45,9 @@ func (rt *Router) answer(ctx context.Context, q *request, j job) error {
 	return rt.deliver(ctx, q.r, p.ref, rt.render(j, res))
 }
 
-// allFailed returns the first failure when every looked-up address failed
-// and nothing was answered or queued, else nil.
+// allFailed returns the first failure when every public address failed
+// (nothing answered; key-pool quota failures may be queued, and their
+// message says so), else nil.
 func allFailed(res lookup.Result) error {
 	if len(res.Verdicts) == 0 || res.Failed < len(res.Verdicts) {
 		return nil
