@@ -37,7 +37,8 @@ func (a *Adapter) newReplier(chat, user, thread, responseURL string) *replier {
 	return &replier{a: a, chat: chat, user: user, thread: thread, responseURL: responseURL}
 }
 
-// Reply posts c and uploads its attachment, if any, in the reply's thread.
+// Reply posts c and uploads its attachment, if any, in the reply's thread
+// (a failed upload is logged).
 // When the bot is not in the channel, a slash command's caller gets the
 // card privately with an invitation hint instead.
 func (r *replier) Reply(ctx context.Context, c card.Card) (bot.MessageRef, error) {
@@ -57,13 +58,17 @@ func (r *replier) Reply(ctx context.Context, c card.Card) (bot.MessageRef, error
 	}
 	ref := bot.MessageRef{Chat: r.chat, ID: ts, Thread: thread}
 	if c.Attachment != nil {
-		err = r.a.upload(ctx, r.chat, orElse(thread, ts), *c.Attachment, "")
+		// The card is delivered; a failed upload is logged, not returned,
+		// so callers do not post the card again.
+		if err := r.a.upload(ctx, r.chat, orElse(thread, ts), *c.Attachment, ""); err != nil {
+			r.a.log.WarnContext(ctx, "slack upload failed", "chat", r.chat, "file", c.Attachment.Name, "err", err)
+		}
 	}
-	return ref, err
+	return ref, nil
 }
 
 // Edit replaces the message at ref (chat.update); an attachment is
-// uploaded in its thread.
+// uploaded in its thread (a failed upload is logged).
 func (r *replier) Edit(ctx context.Context, ref bot.MessageRef, c card.Card) error {
 	if ref.ID == "" {
 		return errors.New("slack edit: no message id")
@@ -72,7 +77,9 @@ func (r *replier) Edit(ctx context.Context, ref bot.MessageRef, c card.Card) err
 		return err
 	}
 	if c.Attachment != nil {
-		return r.a.upload(ctx, orElse(ref.Chat, r.chat), orElse(ref.Thread, ref.ID), *c.Attachment, "")
+		if err := r.a.upload(ctx, orElse(ref.Chat, r.chat), orElse(ref.Thread, ref.ID), *c.Attachment, ""); err != nil {
+			r.a.log.WarnContext(ctx, "slack upload failed", "chat", ref.Chat, "file", c.Attachment.Name, "err", err)
+		}
 	}
 	return nil
 }
