@@ -165,3 +165,16 @@ func readFile(f bot.File) (string, error) {
 	b, err := io.ReadAll(rc)
 	return string(b), err
 }
+
+func TestUploadFailureKeepsTheReply(t *testing.T) {
+	a, api := testAdapter(t)
+	api.fail("files.upload", errors.New("upload refused"))
+	ref, err := a.newReplier("C1", "U1", "1.1", "").Reply(context.Background(),
+		card.Card{Title: "batch", Attachment: &card.Attachment{Name: "r.csv", Data: []byte("ip\n")}})
+	if err != nil || ref.ID == "" {
+		t.Fatalf("Reply = %+v, %v; want the posted card despite the failed upload", ref, err)
+	}
+	if n := len(api.callsOf("chat.postMessage")); n != 1 {
+		t.Errorf("%d posts", n)
+	}
+}
