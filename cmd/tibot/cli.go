@@ -31,7 +31,18 @@ type stdio struct {
 
 // osStdio is the real process environment.
 func osStdio(stdin io.Reader, stdout, stderr io.Writer) stdio {
-	return stdio{getenv: os.Getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	return stdio{getenv: osGetenv, stdin: stdin, stdout: stdout, stderr: stderr}
+}
+
+// osGetenv is os.Getenv, except that TIBOT_HTTP_ADDR set to the empty
+// string reads as "off" (design.md §5: empty disables the listener), which
+// a plain getenv cannot tell from unset.
+func osGetenv(k string) string {
+	v, ok := os.LookupEnv(k)
+	if ok && v == "" && k == "TIBOT_HTTP_ADDR" {
+		return "off"
+	}
+	return v
 }
 
 // errorf prints "tibot CMD: message" on stderr.

@@ -44,7 +44,10 @@ type Config struct {
 	CacheTTL       time.Duration // TIBOT_CACHE_TTL
 	QuotaDefault   int           // TIBOT_QUOTA_DEFAULT (per user per day)
 	QuotaAdmin     int           // TIBOT_QUOTA_ADMIN
-	Lang           string        // TIBOT_LANG: zh (default) or en
+	// QuotaUsers overrides the daily limit per user: TIBOT_QUOTA_USERS,
+	// "platform:id=N" entries separated by commas.
+	QuotaUsers map[string]int
+	Lang       string // TIBOT_LANG: zh (default) or en
 
 	SlackBotToken      Secret // SLACK_BOT_TOKEN (xoxb-)
 	SlackAppToken      Secret // SLACK_APP_TOKEN (xapp-), Socket Mode
@@ -57,7 +60,7 @@ type Config struct {
 	TelegramWebhookURL    string // TIBOT_TELEGRAM_WEBHOOK_URL (empty: long polling)
 	TelegramWebhookSecret Secret // TIBOT_TELEGRAM_WEBHOOK_SECRET
 
-	HTTPAddr string   // TIBOT_HTTP_ADDR, "" disables
+	HTTPAddr string   // TIBOT_HTTP_ADDR; "off" (or set but empty) disables
 	Admins   []string // TIBOT_ADMINS, "platform:id"
 	Allow    []string // TIBOT_ALLOW, "platform:id"
 }
@@ -109,7 +112,7 @@ func lookupEnv(getenv func(string) string, k string) (string, bool) {
 
 var configKeys = []string{
 	"TIBOT_DB", "TIBOT_THREATBOOK_URL", "THREATBOOK_API_KEYS", "THREATBOOK_API_KEYS_FILE",
-	"TIBOT_KEY_DAILY_LIMIT", "TIBOT_CACHE_TTL", "TIBOT_QUOTA_DEFAULT", "TIBOT_QUOTA_ADMIN", "TIBOT_LANG",
+	"TIBOT_KEY_DAILY_LIMIT", "TIBOT_CACHE_TTL", "TIBOT_QUOTA_DEFAULT", "TIBOT_QUOTA_ADMIN", "TIBOT_QUOTA_USERS", "TIBOT_LANG",
 	"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "TIBOT_SLACK_API_URL",
 	"TELEGRAM_BOT_TOKEN", "TIBOT_TELEGRAM_API_URL", "TIBOT_TELEGRAM_FILE_URL",
 	"TIBOT_TELEGRAM_WEBHOOK_URL", "TIBOT_TELEGRAM_WEBHOOK_SECRET",
@@ -176,6 +179,9 @@ func (c *Config) apply(vals map[string]string) []error {
 	sec("TIBOT_TELEGRAM_WEBHOOK_SECRET", &c.TelegramWebhookSecret)
 	if v, ok := vals["TIBOT_HTTP_ADDR"]; ok {
 		c.HTTPAddr = v
+		if v == "off" {
+			c.HTTPAddr = ""
+		}
 	}
 	if v, ok := vals["TIBOT_CACHE_TTL"]; ok {
 		d, err := time.ParseDuration(v)
@@ -186,6 +192,7 @@ func (c *Config) apply(vals map[string]string) []error {
 		}
 	}
 	errs = append(errs, c.applyKeys(vals)...)
+	errs = append(errs, c.applyQuotaUsers(vals["TIBOT_QUOTA_USERS"])...)
 	errs = append(errs, c.applyPrincipals(vals)...)
 	if c.Lang != "zh" && c.Lang != "en" {
 		errs = append(errs, fmt.Errorf("TIBOT_LANG=%q: want zh or en", c.Lang))
@@ -230,6 +237,27 @@ func (c *Config) applyPrincipals(vals map[string]string) []error {
 	}
 	c.Admins = parse("TIBOT_ADMINS")
 	c.Allow = parse("TIBOT_ALLOW")
+	return errs
+}
+
+// applyQuotaUsers parses "platform:id=N,…".
+func (c *Config) applyQuotaUsers(raw string) []error {
+	var errs []error
+	for _, e := range strings.Split(raw, ",") {
+		if e = strings.TrimSpace(e); e == "" {
+			continue
+		}
+		who, n, ok := strings.Cut(e, "=")
+		limit, err := strconv.Atoi(strings.TrimSpace(n))
+		if !ok || err != nil || limit < 0 || !strings.Contains(who, ":") {
+			errs = append(errs, fmt.Errorf("TIBOT_QUOTA_USERS: %q is not platform:id=N", e))
+			continue
+		}
+		if c.QuotaUsers == nil {
+			c.QuotaUsers = map[string]int{}
+		}
+		c.QuotaUsers[strings.TrimSpace(who)] = limit
+	}
 	return errs
 }
 

@@ -94,7 +94,8 @@ func (e *engine) lookupConfig(o engineOptions) lookup.Config {
 // openDB opens the configured database.
 func openDB(cfg Config, o engineOptions) (*storage.DB, error) {
 	db, err := storage.Open(cfg.DB, storage.Options{Now: o.Now, CacheTTL: cfg.CacheTTL,
-		QuotaDefault: cfg.QuotaDefault, QuotaAdmin: cfg.QuotaAdmin, Logger: o.Logger})
+		QuotaDefault: cfg.QuotaDefault, QuotaAdmin: cfg.QuotaAdmin, QuotaPerUser: cfg.QuotaUsers,
+		Logger: o.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
