@@ -43,10 +43,12 @@ func (s *sdk) with(ctx context.Context) *tgbotapi.BotAPI {
 	return &b
 }
 
+// MakeRequest calls tgbotapi's MakeRequest with ctx.
 func (s *sdk) MakeRequest(ctx context.Context, method string, p tgbotapi.Params) (*tgbotapi.APIResponse, error) {
 	return s.with(ctx).MakeRequest(method, p)
 }
 
+// UploadFiles calls tgbotapi's UploadFiles with ctx.
 func (s *sdk) UploadFiles(ctx context.Context, method string, p tgbotapi.Params, files []tgbotapi.RequestFile) (*tgbotapi.APIResponse, error) {
 	return s.with(ctx).UploadFiles(method, p, files)
 }
@@ -57,6 +59,7 @@ type ctxClient struct {
 	c   tgbotapi.HTTPClient
 }
 
+// Do sends r with the client's context.
 func (c ctxClient) Do(r *http.Request) (*http.Response, error) { return c.c.Do(r.WithContext(c.ctx)) }
 
 // Retry policy of Bot API calls.
@@ -77,6 +80,7 @@ type apiError struct {
 	Err         error // redacted transport error, or nil
 }
 
+// Error is "telegram <method>: <code> <description>" or the transport error.
 func (e *apiError) Error() string {
 	switch {
 	case e.Err != nil:
@@ -87,6 +91,7 @@ func (e *apiError) Error() string {
 	return fmt.Sprintf("telegram %s: %d %s", e.Method, e.Code, e.Description)
 }
 
+// Unwrap returns the transport error.
 func (e *apiError) Unwrap() error { return e.Err }
 
 // retryable says whether the call may succeed if repeated, and after how
@@ -158,6 +163,7 @@ type redactedError struct {
 	orig error
 }
 
+// Error returns the redacted text.
 func (e *redactedError) Error() string { return e.msg }
 
 // Is keeps context cancellation visible without exposing the original.

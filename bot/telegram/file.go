@@ -114,6 +114,7 @@ type limitedBody struct {
 	name        string
 }
 
+// Read reads from the body, failing past the limit.
 func (b *limitedBody) Read(p []byte) (int, error) {
 	if b.left < 0 {
 		return 0, tooLarge(b.name, b.limit)
@@ -129,4 +130,5 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Close closes the body.
 func (b *limitedBody) Close() error { return b.r.Close() }

@@ -145,11 +145,11 @@ func (a *Adapter) sendMessage(ctx context.Context, chat, replyTo, text string, k
 	return strconv.Itoa(sent.MessageID), nil
 }
 
-// editMessage replaces a message's text and keyboard.
+// editMessage replaces a message's text and keyboard. Edits are not
+// paced: they add no message to the chat, the engine already spaces
+// progress edits (commands.DefaultProgressEvery), and waiting here would
+// stall the lookup that reports progress; a 429 is still honoured.
 func (a *Adapter) editMessage(ctx context.Context, chat, id, text string, kb *tgbotapi.InlineKeyboardMarkup) error {
-	if err := a.pace(ctx, chat); err != nil {
-		return err
-	}
 	p := tgbotapi.Params{"chat_id": chat, "message_id": id, "text": text, "parse_mode": tgbotapi.ModeHTML,
 		"disable_web_page_preview": "true"}
 	if err := addMarkup(p, kb); err != nil {

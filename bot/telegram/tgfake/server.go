@@ -157,26 +157,28 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, badRequest("can't parse request: "+err.Error()))
 		return
 	}
+	s.dispatch(w, r, method, p)
+}
+
+// dispatch runs one Bot API method (or its injected fault).
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, method string, p params) {
 	h, known := s.methods()[method]
-	if !known {
+	switch f, failed := s.takeFault(method); {
+	case !known:
 		writeErr(w, &apiErr{code: http.StatusNotFound, desc: "Not Found: method not found"})
-		return
-	}
-	if f, failed := s.takeFault(method); failed {
+	case failed:
 		writeErr(w, &apiErr{code: f.Code, desc: f.Description, retryAfter: f.RetryAfter})
-		return
-	}
-	if method == "getUpdates" {
+	case method == "getUpdates":
 		s.getUpdates(w, r, p)
-		return
+	default:
+		s.mu.Lock()
+		res, err := h(p)
+		if err == nil {
+			s.notify()
+		}
+		s.mu.Unlock()
+		writeResult(w, res, err)
 	}
-	s.mu.Lock()
-	res, err := h(p)
-	if err == nil {
-		s.notify()
-	}
-	s.mu.Unlock()
-	writeResult(w, res, err)
 }
 
 // takeFault counts the call and pops an injected fault.
@@ -210,6 +212,7 @@ type apiErr struct {
 	retryAfter int
 }
 
+// Error returns the description.
 func (e *apiErr) Error() string { return e.desc }
 
 func badRequest(desc string) *apiErr {
