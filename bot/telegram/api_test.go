@@ -46,6 +46,20 @@ func TestTokenRedactedFromTransportErrors(t *testing.T) {
 	}
 }
 
+func TestTokenRedactedFromUploadErrors(t *testing.T) {
+	cfg := Config{Token: tgfake.Token, APIURL: "http://127.0.0.1:1/bot%s/%s", ChatPace: Pace{Every: -1}}
+	a, logs, _ := newTestAdapter(t, cfg)
+	r, err := a.replier("42", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = r.Upload(context.Background(), card.Attachment{Name: "a.csv", Data: []byte("x\n")}, "")
+	if err == nil {
+		t.Fatal("upload to a closed port succeeded")
+	}
+	assertNoToken(t, err, logs)
+}
+
 func TestTokenRedactedFromAPIErrors(t *testing.T) {
 	f := tgfake.New(t)
 	a, logs, _ := newTestAdapter(t, fastConfig(f))

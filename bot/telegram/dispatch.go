@@ -28,6 +28,8 @@ type dispatcher struct {
 	closed  bool         // draining: no new handlers
 }
 
+// newDispatcher returns a dispatcher whose handlers run with a context
+// detached from ctx's cancellation (drain cancels it).
 func newDispatcher(ctx context.Context, a *Adapter, h bot.Handler) *dispatcher {
 	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	return &dispatcher{a: a, h: h, ctx: hctx, cancel: cancel, done: make(chan struct{}, 1), pending: map[int]bool{}}
@@ -40,9 +42,6 @@ func (d *dispatcher) takeAll(ups []tgbotapi.Update) int {
 	for _, u := range ups {
 		d.mu.Lock()
 		fresh := u.UpdateID > d.maxSeen
-		if fresh {
-			d.maxSeen = u.UpdateID
-		}
 		d.mu.Unlock()
 		if fresh && d.run(u) {
 			n++
@@ -52,13 +51,14 @@ func (d *dispatcher) takeAll(ups []tgbotapi.Update) int {
 }
 
 // run handles u in a new goroutine; false when the dispatcher is
-// draining.
+// draining (u is then neither taken nor acknowledged).
 func (d *dispatcher) run(u tgbotapi.Update) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
 		return false
 	}
+	d.maxSeen = max(d.maxSeen, u.UpdateID)
 	d.pending[u.UpdateID] = true
 	d.wg.Add(1)
 	go func() {
@@ -68,6 +68,7 @@ func (d *dispatcher) run(u tgbotapi.Update) bool {
 	return true
 }
 
+// finish marks an update handled (recovering a panic first).
 func (d *dispatcher) finish(id int) {
 	if p := recover(); p != nil {
 		d.a.log.Error("telegram update handler panicked", "update", id, "panic", p)

@@ -112,7 +112,10 @@ func summarise(c card.Card) card.Card {
 		ss[i].Lines = slices.Clone(ss[i].Lines)
 	}
 	c.Sections = ss
-	for linesSize(cardLines(c)) > messageBudget && trimRows(c.Sections) {
+	for linesSize(cardLines(c)) > messageBudget {
+		if !trimRows(c.Sections) {
+			break // what is left is split across messages
+		}
 	}
 	return c
 }

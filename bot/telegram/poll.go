@@ -115,6 +115,7 @@ type backoff struct {
 	min, max, cur time.Duration
 }
 
+// next returns the next pause.
 func (b *backoff) next() time.Duration {
 	if b.cur == 0 {
 		b.cur = b.min
@@ -124,4 +125,5 @@ func (b *backoff) next() time.Duration {
 	return b.cur
 }
 
+// reset starts over from min.
 func (b *backoff) reset() { b.cur = 0 }
