@@ -52,9 +52,12 @@ func runDB(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		dbUsage(stderr, fs)
 		return exitUsage
 	}
-	db, code := dbOpen(*path, *timeout, stderr)
+	db, err := dbOpen(*path, *timeout, stderr)
+	if errors.Is(err, storage.ErrLocked) && pos[0] == "backup" && pos[1] != "-" {
+		return dbRemoteBackup(ctx, *path, pos[1], stdout, stderr)
+	}
 	if db == nil {
-		return code
+		return dbExitCode(err, stderr)
 	}
 	defer db.Close()
 	if err := cmd.run(db, pos[1:], stdout, stderr); err != nil {
@@ -107,20 +110,44 @@ func dbUsage(w io.Writer, fs *flag.FlagSet) {
 
 // dbOpen opens an existing database; it never creates one. On failure it
 // prints why and returns the exit code.
-func dbOpen(path string, timeout time.Duration, stderr io.Writer) (*storage.DB, int) {
+// A locked database is returned as an error wrapping storage.ErrLocked and
+// printed only for commands that cannot go through the running bot.
+func dbOpen(path string, timeout time.Duration, stderr io.Writer) (*storage.DB, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(stderr, "tibot db: database %s does not exist (set --db or TIBOT_DB)\n", path)
-		return nil, exitUsage
+		return nil, err
 	}
 	db, err := storage.Open(path, storage.Options{LockTimeout: timeout})
 	if err != nil {
-		fmt.Fprintf(stderr, "tibot db: %s\n", dbErrorText(err))
-		if errors.Is(err, storage.ErrLocked) {
-			fmt.Fprintln(stderr, "tibot db: bbolt lets one process open the file at a time; stop tibot first, then retry")
-		}
-		return nil, exitFailed
+		return nil, err
 	}
-	return db, exitOK
+	return db, nil
+}
+
+// dbExitCode prints why the database could not be opened and returns the
+// exit code: 2 for a missing file (already reported), 1 otherwise.
+func dbExitCode(err error, stderr io.Writer) int {
+	if errors.Is(err, fs.ErrNotExist) {
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "tibot db: %s\n", dbErrorText(err))
+	if errors.Is(err, storage.ErrLocked) {
+		fmt.Fprintln(stderr, "tibot db: bbolt lets one process open the file at a time; stop tibot first, then retry "+
+			"(backup goes through a running tibot serve's HTTP listener instead)")
+	}
+	return exitFailed
+}
+
+// dbRemoteBackup takes the backup through the running tibot that holds the
+// lock.
+func dbRemoteBackup(ctx context.Context, path, dst string, stdout, stderr io.Writer) int {
+	n, err := remoteBackup(ctx, path, dst)
+	if err != nil {
+		fmt.Fprintf(stderr, "tibot db backup: database %s is locked by a running tibot and %v\n", path, err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "backup: wrote %d bytes of %s to %s (hot copy from the running tibot)\n", n, path, dst)
+	return exitOK
 }
 
 // dbErrorText is the operator's view of err: the detail and, for tibot

@@ -184,6 +184,13 @@ func (s stdio) run(ctx context.Context, e *engine, plats []platform, d serveDeps
 			d.listening(ln.Addr().String())
 		}
 		routes := webhookRoutes(plats)
+		token, unpublish, err := publishAdmin(e.db.Path(), ln.Addr().String())
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		defer unpublish()
+		routes["GET /admin/backup"] = backupHandler(e.db, token, logger)
 		g.goFail(func(ctx context.Context) error { return serveHTTP(ctx, ln, m, routes, logger) })
 	}
 	return g.wait()
