@@ -137,11 +137,18 @@ func TestPollBacksOff(t *testing.T) {
 			}}
 			a, logs, _ := newTestAdapter(t, Config{Token: tgfake.Token, PollTimeout: 10 * time.Second})
 			a.api = api
+			start := time.Now()
 			stop := listen(t, a, &recorder{})
-			time.Sleep(600 * time.Millisecond) // observe the loop for a bounded time
+			waitUntil(t, "three polls", func() bool { return api.count("getUpdates") >= 3 })
+			elapsed := time.Since(start)
 			_ = stop()
-			if n := api.count("getUpdates"); n > 8 || n < 1 {
-				t.Errorf("%d getUpdates calls in 0.6 s", n)
+			// Two pauses between three calls, doubling from the minimum.
+			want := 3 * idleMin
+			if mode == "error" {
+				want = 3 * errMin
+			}
+			if elapsed < want {
+				t.Errorf("three getUpdates calls in %v, want ≥ %v (back-off)", elapsed, want)
 			}
 			if strings.Contains(logs.String(), tgfake.Token) {
 				t.Errorf("token in logs:\n%s", logs)

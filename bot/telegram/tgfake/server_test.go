@@ -103,7 +103,9 @@ func TestGetUpdatesLongPoll(t *testing.T) {
 		t.Fatalf("empty poll: ok=%v %s after %v, want [] after ~1 s", ok, res, time.Since(start))
 	}
 	go func() {
-		time.Sleep(50 * time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = s.WaitFor(ctx, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.polls == 2 })
 		s.SendUserMessage("one")
 	}()
 	start = time.Now()
