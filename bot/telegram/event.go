@@ -23,6 +23,7 @@ const (
 	answerTimeout          = 10 * time.Second
 	expiredButton          = "按钮已过期, 请重新查询"
 	workingOnIt            = "正在处理…"
+	failedAnswer           = "处理失败: 内部错误"
 )
 
 // commandPattern is a command token: "/name" or "/name@botname".
@@ -161,6 +162,7 @@ func (a *Adapter) handleCallback(ctx context.Context, h bot.Handler, q *tgbotapi
 	}
 	t := time.AfterFunc(a.answerAfter, func() { answer(workingOnIt) })
 	defer t.Stop()
+	defer answer(failedAnswer) // no-op once answered; covers a panicking handler
 	r, err := a.replier(chat, msgID)
 	if err == nil {
 		err = h.Handle(ctx, m, r)

@@ -209,3 +209,24 @@ func TestSlowCallbackAnsweredEarly(t *testing.T) {
 		t.Errorf("interim answer %q", c.Text)
 	}
 }
+
+func TestPanickingButtonHandlerStillAnswers(t *testing.T) {
+	f := tgfake.New(t)
+	startWith(t, f, func(ctx context.Context, m *bot.Message, r bot.Replier) error {
+		if m.Action != nil {
+			panic("boom")
+		}
+		_, err := r.Reply(ctx, verdictCard("203.0.113.5"))
+		return err
+	})
+	f.SendCommand("ip", "203.0.113.5")
+	waitFor(t, f, "card", func() bool { return len(f.BotMessages(1001)) == 1 })
+	m := f.BotMessages(1001)[0]
+	cb := f.SendCallback(m.ID, m.Keyboard[0][1].CallbackData)
+	waitFor(t, f, "answer", func() bool { c, _ := f.Callback(cb); return c.Answered })
+	if c, _ := f.Callback(cb); c.Text != failedAnswer {
+		t.Errorf("answer %q", c.Text)
+	}
+	f.SendCommand("ip", "203.0.113.6")
+	waitFor(t, f, "the bot still serving", func() bool { return len(f.BotMessages(1001)) == 2 })
+}
