@@ -10,8 +10,11 @@ import (
 	"strings"
 )
 
-// LoadFixtureDir is LoadFixtures on a directory.
+// LoadFixtureDir is LoadFixtures on a directory, which must exist.
 func (s *Server) LoadFixtureDir(dir string) error {
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("threatbooktest fixtures: %s is not a directory", dir)
+	}
 	return s.LoadFixtures(os.DirFS(dir))
 }
 
