@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,7 +42,7 @@ const (
 type Config struct {
 	Token         string // from @BotFather: "123456789:AA…"
 	APIURL        string // tgbotapi form "…/bot%s/%s"; default tgbotapi.APIEndpoint
-	FileURL       string // "…/file/bot%s/%s"; default tgbotapi.FileEndpoint
+	FileURL       string // "…/file/bot%s/%s"; default: derived from APIURL
 	WebhookURL    string // public https URL; empty means long polling
 	WebhookSecret string // X-Telegram-Bot-Api-Secret-Token; required with WebhookURL
 	Commands      []Command
@@ -117,6 +118,9 @@ func (c *Config) defaults() error {
 	}
 	if c.FileURL == "" {
 		c.FileURL = tgbotapi.FileEndpoint
+		if base, ok := strings.CutSuffix(c.APIURL, "/bot%s/%s"); ok {
+			c.FileURL = base + "/file/bot%s/%s" // the same server, as a local Bot API server serves files
+		}
 	}
 	for name, v := range map[string]string{"API URL": c.APIURL, "file URL": c.FileURL} {
 		if err := checkEndpoint(v); err != nil {

@@ -34,8 +34,12 @@ func TestNewValidates(t *testing.T) {
 		})
 	}
 	a, err := New(Config{Token: tgfake.Token}, nil)
-	if err != nil || a.Name() != "telegram" {
-		t.Fatalf("New with defaults: %v", err)
+	if err != nil || a.Name() != "telegram" || a.cfg.FileURL != "https://api.telegram.org/file/bot%s/%s" {
+		t.Fatalf("New with defaults: %v (file URL %q)", err, a.cfg.FileURL)
+	}
+	a, err = New(Config{Token: tgfake.Token, APIURL: "http://127.0.0.1:8081/bot%s/%s"}, nil)
+	if err != nil || a.cfg.FileURL != "http://127.0.0.1:8081/file/bot%s/%s" {
+		t.Fatalf("file URL not derived from the API URL: %v %q", err, a.cfg.FileURL)
 	}
 }
 
