@@ -5,17 +5,15 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"tibot/bot"
 	"tibot/bot/slack/slackfake"
-	"tibot/bot/telegram"
 	"tibot/bot/telegram/tgfake"
 	"tibot/card"
 	"tibot/threatbook/threatbooktest"
@@ -293,48 +291,45 @@ func TestTelegramE2ERestart(t *testing.T) {
 	}
 }
 
-// TestTelegramE2EWebhook runs the adapter in webhook mode through the real
-// engine and router; its handler is mounted where serve's HTTP listener
-// would mount it.
+// TestTelegramE2EWebhook runs `tibot serve` in webhook mode: serve mounts
+// the adapter on its HTTP listener, the fake delivers updates there with
+// the secret, and a forged delivery without it gets 401 and is not handled.
 func TestTelegramE2EWebhook(t *testing.T) {
 	e := newTGEnv(t, 0)
-	mux := http.NewServeMux()
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	cfg, err := loadConfig(func(k string) string { return e.vars[k] }, "")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.TelegramWebhookURL, cfg.TelegramWebhookSecret = srv.URL+"/telegram/hook", "hook-secret_1"
-	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	p, _, ok, err := telegramPlatform(cfg, logger)
-	if err != nil || !ok {
-		t.Fatalf("telegramPlatform: %v %v", ok, err)
-	}
-	wp := p.(webhookPlatform)
-	mux.Handle("POST "+wp.WebhookPath(), wp.WebhookHandler())
-	eng, err := openEngine(context.Background(), cfg, engineOptions{Logger: logger, Now: time.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = eng.Close() })
-	o := chatOptions{access: bot.Access{Allow: cfg.Allow}, now: time.Now, logger: logger}
-	rt, err := newRouter(eng, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	addr := ln.Addr().String()
+	ln.Close() // serve binds it again; the webhook URL must be known first
+	hook := "http://" + addr + "/telegram/webhook"
+	e.vars["TIBOT_HTTP_ADDR"] = addr
+	e.vars["TIBOT_TELEGRAM_WEBHOOK_URL"] = hook
+	e.vars["TIBOT_TELEGRAM_WEBHOOK_SECRET"] = "hook-secret_1"
+	listening := make(chan string, 1)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- bot.Serve(ctx, p, rt, serveOptions(o.access, o, 0)) }()
-	t.Cleanup(func() { cancel(); <-done })
-	e.wait("setWebhook", func() bool { u, _ := e.tg.Webhook(); return u != "" })
+	done := make(chan int, 1)
+	s := stdio{getenv: func(k string) string { return e.vars[k] }, stdin: strings.NewReader(""),
+		stdout: &tgBuffer{}, stderr: e.stderr}
+	go func() {
+		done <- s.serve(ctx, nil, serveDeps{platforms: defaultPlatforms(), now: time.Now,
+			listening: func(a string) { listening <- a }})
+	}()
+	defer func() {
+		cancel()
+		if code := <-done; code != exitOK {
+			t.Errorf("serve exit %d:\n%s", code, e.stderr)
+		}
+	}()
+	<-listening
+	e.wait("setWebhook", func() bool { u, sec := e.tg.Webhook(); return u == hook && sec == "hook-secret_1" })
 
 	forged := map[string]any{"update_id": 77, "message": map[string]any{"message_id": 1, "date": 1,
 		"from": map[string]any{"id": tgUser, "is_bot": false, "first_name": "x"},
 		"chat": map[string]any{"id": tgUser, "type": "private"}, "text": "/ip 8.8.8.8",
 		"entities": []map[string]any{{"type": "bot_command", "offset": 0, "length": 3}}}}
 	for _, secret := range []string{"wrong", ""} {
-		status, err := tgfake.DeliverWebhook(ctx, srv.URL+"/telegram/hook", secret, forged)
+		status, err := tgfake.DeliverWebhook(ctx, hook, secret, forged)
 		if err != nil || status != http.StatusUnauthorized {
 			t.Errorf("secret %q: %d %v, want 401", secret, status, err)
 		}
@@ -345,7 +340,10 @@ func TestTelegramE2EWebhook(t *testing.T) {
 		t.Errorf("%d bot messages, want only the genuine card", n)
 	}
 	if st := e.api.Stats(); st.IPs != 1 {
-		t.Errorf("ThreatBook saw %d IPs, want 1", st.IPs)
+		t.Errorf("ThreatBook saw %d IPs, want 1 (forged updates are not handled)", st.IPs)
+	}
+	if e.tg.Calls("getUpdates") != 0 {
+		t.Errorf("getUpdates called in webhook mode")
 	}
 }
 
@@ -386,7 +384,6 @@ func TestTelegramPlatformConfig(t *testing.T) {
 	if cmds := telegramCommands(); len(cmds) == 0 || cmds[0].Name != "ip" || cmds[0].Description == "" {
 		t.Errorf("telegramCommands = %+v", cmds)
 	}
-	var _ telegram.Command
 }
 
 // TestTelegramE2EWithSlack: with Slack (Socket Mode, on slackfake) and
