@@ -156,3 +156,26 @@ func TestNewWithoutKeys(t *testing.T) {
 		t.Errorf("bad base URL: %v", err)
 	}
 }
+
+func TestUpstreamFailureStopsTheOtherBatches(t *testing.T) {
+	e := newEnv(t, threatbooktest.Options{DailyQuota: -1}, Options{Keys: []string{"k"}, DailyLimit: 1000})
+	e.srv.SetFault(threatbooktest.Fault{Kind: threatbooktest.FaultHTTP})
+	vs := mustLookup(t, e.c, ipRange(250))
+	if n := countErrs(vs); n[intel.EUpstream] != 250 {
+		t.Errorf("outcomes %v", n)
+	}
+	if rep, _ := e.calls(); rep != 4 {
+		t.Errorf("calls = %d, want 4 (one batch with its retries)", rep)
+	}
+}
+
+func TestInvalidParameterFailsOnlyItsBatch(t *testing.T) {
+	e := newEnv(t, threatbooktest.Options{DailyQuota: -1}, Options{Keys: []string{"k"}, DailyLimit: 1000})
+	f := threatbooktest.CodeFault(-1, threatbooktest.MsgInvalidParameter)
+	f.Times = 1
+	e.srv.SetFault(f)
+	vs := mustLookup(t, e.c, ipRange(150))
+	if n := countErrs(vs); n[intel.EInvalid] != 100 || n[""] != 50 {
+		t.Errorf("outcomes %v, want 100 invalid and 50 answered", n)
+	}
+}

@@ -23,7 +23,9 @@ import (
 //     ("未发现情报") and costs one unit;
 //   - not looked up (pool spent, throttled, bad keys, upstream failure, an
 //     invalid address): Level Unknown with Err (EQuota carries ResetAt,
-//     ERateLimit carries RetryAfter).
+//     ERateLimit carries RetryAfter). After an upstream, internal or
+//     configuration failure the remaining batches are not sent; they carry
+//     the same error.
 //
 // The error return is only for the whole call: when ctx ends, Lookup returns
 // the verdicts gathered so far (the rest carry the same error) and an
@@ -33,38 +35,51 @@ func (c *Client) Lookup(ctx context.Context, ips []netip.Addr) ([]intel.Verdict,
 	uniq := uniqueAddrs(ips)
 	got := make(map[netip.Addr]intel.Verdict, len(uniq))
 	var callErr error
-	for start := 0; start < len(uniq) && callErr == nil; start += BatchSize {
-		callErr = c.lookupBatch(ctx, uniq[start:min(start+BatchSize, len(uniq))], got)
+	for start := 0; start < len(uniq); start += BatchSize {
+		stop, err := c.lookupBatch(ctx, uniq[start:min(start+BatchSize, len(uniq))], got)
+		if err != nil {
+			callErr = err
+			break
+		}
+		if stop != nil { // ThreatBook is failing: do not hammer it with the other batches
+			fail(got, uniq[min(start+BatchSize, len(uniq)):], stop)
+			break
+		}
 	}
 	return assemble(ips, got, callErr), callErr
 }
 
 // lookupBatch answers one batch, moving to the next key whenever a key is
-// spent, throttled or rejected. Failures land in got; only the end of ctx
-// is returned.
-func (c *Client) lookupBatch(ctx context.Context, batch []netip.Addr, got map[netip.Addr]intel.Verdict) error {
+// spent, throttled or rejected. Failures land in got. It returns the end of
+// ctx as err, and as stop an upstream, internal or configuration failure
+// that would fail the following batches the same way.
+func (c *Client) lookupBatch(ctx context.Context, batch []netip.Addr, got map[netip.Addr]intel.Verdict) (stop *intel.Error, err error) {
 	pending := batch
 	for len(pending) > 0 {
 		if ctx.Err() != nil {
-			return canceled(ctx, epReputation)
+			return nil, canceled(ctx, epReputation)
 		}
 		k, perr := c.pool.pick(epReputation, c.now())
 		if perr != nil {
 			c.log.Warn("threatbook pool cannot serve", "ips", len(pending), "err", perr)
 			fail(got, pending, perr)
-			return nil
+			return nil, nil
 		}
 		rest, err := c.reputationOnKey(ctx, k, pending, got)
 		if err != nil {
 			if ctx.Err() != nil {
-				return err
+				return nil, err
 			}
-			fail(got, pending, intel.AsError(err))
-			return nil
+			e := intel.AsError(err)
+			fail(got, pending, e)
+			if e.Code == intel.EInvalid {
+				return nil, nil // this batch's content was refused; the next one may pass
+			}
+			return e, nil
 		}
 		pending = rest
 	}
-	return nil
+	return nil, nil
 }
 
 // reputationOnKey sends pending with key k and stores what was answered. It

@@ -97,8 +97,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 // millis is a duration flag that also accepts a bare number of milliseconds.
 type millis time.Duration
 
+// String implements flag.Value.
 func (m *millis) String() string { return time.Duration(*m).String() }
 
+// Set implements flag.Value.
 func (m *millis) Set(s string) error {
 	if n, err := strconv.Atoi(s); err == nil {
 		*m = millis(time.Duration(n) * time.Millisecond)
