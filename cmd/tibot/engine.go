@@ -77,6 +77,12 @@ func openEngine(ctx context.Context, cfg Config, o engineOptions) (e *engine, er
 		DailyLimit: cfg.KeyDailyLimit, Now: o.Now, Logger: o.Logger}); err != nil {
 		return e, fmt.Errorf("threatbook client: %w", err)
 	}
+	// Restore each key's use today so /quota and rotation know about units
+	// spent before a restart. A ledger read error is not fatal: the pool
+	// then learns from ThreatBook's own -4 answers.
+	if err := e.tb.LoadLedger(ctx); err != nil {
+		o.Logger.Warn("key ledger not loaded", "err", err)
+	}
 	e.lookup, err = lookup.New(e.lookupConfig(o))
 	return e, err
 }
