@@ -1,0 +1,180 @@
+package ioc
+
+import "bytes"
+
+// keyKind is what the text just before a candidate says about it.
+type keyKind uint8
+
+const (
+	keyNone keyKind = iota
+	keySource
+	keyDest
+	keyVersion // a version key or a Product/x.y.z.w token: not an address
+)
+
+// lookBack bounds how far before a candidate the scanner reads. The streaming
+// reader keeps at least this much of the previous buffer.
+const lookBack = 96
+
+// maxKey bounds the length of a key in bytes.
+const maxKey = 32
+
+// keyBefore classifies the key that labels the value starting at b[i]:
+// a key, then up to six separators (space, tab, = : ： " ' >), then the
+// value. It never reads before lo.
+func keyBefore(b []byte, i, lo int) keyKind {
+	lo = max(lo, i-lookBack)
+	if i <= lo {
+		return keyNone
+	}
+	if b[i-1] == '/' {
+		if productBefore(b, i-1, lo) {
+			return keyVersion
+		}
+		return keyNone
+	}
+	j := skipSeps(b, i, lo)
+	if j == i && b[i-1] < 0x80 {
+		return keyNone // only a Chinese key may touch its value
+	}
+	k := keyStart(b, j, lo)
+	if k == j {
+		return keyNone
+	}
+	var buf [2*maxKey + 1]byte
+	key, seg := fold(buf[:0], b[k:j])
+	if isAddrWord(key) && k-1 > lo && b[k-1] == ' ' {
+		// "Source IP: …", "client address …": classify both words.
+		k2 := keyStart(b, k-1, lo)
+		key, _ = fold(buf[:0], b[k2:k-1])
+		key, seg = fold(key, b[k:j])
+	}
+	if isVersionKey(key, seg) {
+		return keyVersion
+	}
+	return roleKey(key)
+}
+
+// skipSeps walks back from i over at most six separators between a key and
+// its value.
+func skipSeps(b []byte, i, lo int) int {
+	j := i
+	for n := 0; n < 6 && j > lo; n++ {
+		if cls[b[j-1]]&cKeySep != 0 {
+			j--
+		} else if j-3 >= lo && b[j-1] == 0x9A && string(b[j-3:j]) == "：" {
+			j -= 3
+		} else {
+			break
+		}
+	}
+	return j
+}
+
+// keyStart returns where the key ending at j starts: ASCII letters, digits,
+// _ - . and any non-ASCII bytes (Chinese keys), at most maxKey bytes.
+func keyStart(b []byte, j, lo int) int {
+	k := j
+	for k > lo && j-k < maxKey && (cls[b[k-1]]&cKeyCh != 0 || b[k-1] >= 0x80) {
+		k--
+	}
+	return k
+}
+
+// fold appends key to dst in lower case without _ - and '.', so that
+// "Src_IP", "src-ip" and "source.ip" compare equal to "srcip" and
+// "sourceip". seg is the folded last segment, after the last _ - or '.'.
+func fold(dst, key []byte) (folded, seg []byte) {
+	start := len(dst)
+	for _, c := range key {
+		switch {
+		case c == '_' || c == '-' || c == '.':
+			start = len(dst)
+		default:
+			dst = append(dst, lower(c))
+		}
+	}
+	return dst, dst[start:]
+}
+
+// isAddrWord reports whether a folded key is a bare "IP"/"address" word
+// that needs the word before it to say whose address it is.
+func isAddrWord(key []byte) bool {
+	switch string(key) {
+	case "ip", "ipv4", "ipv6", "addr", "address", "ipaddr", "ipaddress", "host":
+		return true
+	}
+	return false
+}
+
+// productBefore reports whether the '/' at b[slash] ends a user-agent product
+// name such as "Chrome" in "Chrome/113.0.0.0": a word starting with a letter
+// that is not itself a path component (no '/' before it).
+func productBefore(b []byte, slash, lo int) bool {
+	k := keyStart(b, slash, lo)
+	if k == slash || cls[b[k]]&(cHexL|cWordL) == 0 || b[k] == '_' {
+		return false
+	}
+	return k == lo || b[k-1] != '/'
+}
+
+// isVersionKey reports whether a folded key announces a version: it ends in
+// "version" or 版本 / 版本号, or its last segment is a version word.
+func isVersionKey(key, seg []byte) bool {
+	switch string(seg) {
+	case "v", "ver", "vers", "version", "build", "fw", "firmware", "release", "rev", "revision":
+		return true
+	}
+	n := len(key)
+	if n >= 7 && string(key[n-7:]) == "version" {
+		return true
+	}
+	return n >= 6 && key[n-1] >= 0x80 && (bytes.HasSuffix(key, []byte("版本")) || bytes.HasSuffix(key, []byte("版本号")))
+}
+
+// roleKey maps a folded key to the side of the connection it names.
+func roleKey(key []byte) keyKind {
+	switch string(key) {
+	case "src", "srcip", "srcaddr", "srcaddress", "srchost", "ipsrc",
+		"source", "sourceip", "sourceaddr", "sourceaddress", "sourcehost",
+		"sip", "saddr", "client", "clientip", "clientaddr", "clientaddress", "cip",
+		"remote", "remoteaddr", "remoteaddress", "remoteip", "remotehost", "rhost",
+		"attacker", "attackerip", "attackip", "from", "xforwardedfor", "xrealip", "realip":
+		return keySource
+	case "dst", "dstip", "dstaddr", "dstaddress", "dsthost", "ipdst",
+		"destination", "destinationip", "destinationaddr", "destinationaddress", "destinationhost",
+		"dest", "destip", "destaddr", "dip", "daddr", "target", "targetip", "targethost",
+		"victim", "victimip", "serverip", "serveraddr", "to":
+		return keyDest
+	}
+	for _, c := range key {
+		if c >= 0x80 {
+			return roleCJK(key)
+		}
+	}
+	return keyNone
+}
+
+// cjkRoles are Chinese keys, matched as suffixes since Chinese text has no
+// spaces between words ("攻击者IP", "发现攻击源").
+var cjkRoles = [...]struct {
+	suffix string
+	kind   keyKind
+}{
+	{"源ip", keySource}, {"源地址", keySource}, {"攻击ip", keySource}, {"攻击者", keySource},
+	{"攻击源", keySource}, {"攻击地址", keySource}, {"来源", keySource}, {"客户端ip", keySource},
+	{"客户端地址", keySource}, {"来自", keySource}, {"从", keySource},
+	{"目的ip", keyDest}, {"目的地址", keyDest}, {"目标ip", keyDest}, {"目标地址", keyDest},
+	{"目标", keyDest}, {"目的", keyDest}, {"受害ip", keyDest}, {"受害者", keyDest},
+	{"受害地址", keyDest}, {"服务器ip", keyDest}, {"服务端ip", keyDest},
+}
+
+// roleCJK matches a folded key that ends in Chinese (or Chinese then "ip").
+func roleCJK(key []byte) keyKind {
+	for _, r := range cjkRoles {
+		if bytes.HasSuffix(key, []byte(r.suffix)) {
+			return r.kind
+		}
+	}
+	return keyNone
+}

@@ -1,0 +1,111 @@
+package ioc
+
+import "net/netip"
+
+// table holds the unique addresses of one extraction, in order of first
+// appearance. It is the only part of an extraction that grows with the input.
+type table struct {
+	hits      []Hit
+	v4        map[uint32]int32
+	v6        map[[16]byte]int32
+	max       int
+	truncated bool
+	// recent caches the hit index of recently seen IPv4 addresses,
+	// direct-mapped by a hash of the address: logs repeat a few busy
+	// addresses, and this avoids most map lookups.
+	recent [recentSize]struct {
+		addr uint32
+		idx  int32 // hit index + 1; 0 is empty
+	}
+}
+
+const recentSize = 4096
+
+func recentSlot(a uint32) uint32 {
+	return a * 0x9E3779B1 >> 20 // top 12 bits of a Fibonacci hash
+}
+
+// extract runs s to its end and collects the hits.
+func extract(s *stream, opts Options) (Result, error) {
+	t := &table{max: opts.MaxUnique, v4: make(map[uint32]int32), v6: make(map[[16]byte]int32)}
+	var (
+		f    found
+		cur  int
+		seen lineSet
+	)
+	for s.next(&f) {
+		if !t.count(&f) {
+			t.add(&f, s.lineOf(f.start)+opts.LineOffset)
+		}
+		if opts.OnLine == nil {
+			continue
+		}
+		line := s.lineOf(f.start) + opts.LineOffset
+		if line != cur {
+			cur = line
+			seen.reset()
+		}
+		if a := f.addr(); seen.add(a) {
+			if err := opts.OnLine(line, a); err != nil {
+				return t.result(s), err
+			}
+		}
+	}
+	return t.result(s), nil
+}
+
+// count records one more occurrence of a known address; false if unknown.
+func (t *table) count(f *found) bool {
+	var i int32
+	var ok bool
+	if f.v6 {
+		i, ok = t.v6[f.a16]
+	} else if e := &t.recent[recentSlot(f.a4)]; e.idx > 0 && e.addr == f.a4 {
+		i, ok = e.idx-1, true
+	} else if i, ok = t.v4[f.a4]; ok {
+		e.addr, e.idx = f.a4, i+1
+	}
+	if !ok {
+		return false
+	}
+	h := &t.hits[i]
+	h.Count++
+	if f.role == RoleSource || h.Role == RoleUnknown {
+		h.Role = f.role
+	}
+	return true
+}
+
+// add records a new address unless MaxUnique is reached.
+func (t *table) add(f *found, line int) {
+	if t.max > 0 && len(t.hits) >= t.max {
+		t.truncated = true
+		return
+	}
+	i := int32(len(t.hits))
+	if f.v6 {
+		t.v6[f.a16] = i
+	} else {
+		t.v4[f.a4] = i
+		e := &t.recent[recentSlot(f.a4)]
+		e.addr, e.idx = f.a4, i+1
+	}
+	a := f.addr()
+	t.hits = append(t.hits, Hit{Addr: a, Count: 1, FirstLine: line, Public: IsPublic(a), Role: f.role})
+}
+
+func (t *table) result(s *stream) Result {
+	return Result{
+		Hits:      t.hits,
+		Lines:     s.lineCount(),
+		Bytes:     s.bytes,
+		Binary:    s.binary(),
+		Truncated: t.truncated,
+	}
+}
+
+// canonical returns a in the form Hit.Addr uses: IPv4-mapped addresses
+// unmapped, zones dropped.
+func canonical(a netip.Addr) netip.Addr {
+	return a.Unmap().WithZone("")
+}

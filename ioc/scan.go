@@ -1,0 +1,284 @@
+package ioc
+
+import "unicode/utf8"
+
+// maxStep bounds how far past a trigger byte one scanner step reads: a full
+// run, then a port or zone and the " > " arrow. The streaming reader keeps
+// more than this unread after its scan limit, so a step never sees a buffer
+// end that the whole input would not have.
+const maxStep = maxRun*maxWidth + maxZone + 16
+
+// maxZone bounds an IPv6 zone such as "%eth0".
+const maxZone = 32
+
+// found is one address occurrence reported by the scanner.
+type found struct {
+	v6    bool
+	a4    uint32
+	a16   [16]byte
+	start int // raw offset of the first byte
+	role  Role
+}
+
+// scanner finds address occurrences in b[i:limit); work at an anchor before
+// limit may read up to maxStep bytes beyond it and lookBack bytes before it.
+// lo is the earliest byte it may look back at.
+type scanner struct {
+	b     []byte
+	i     int
+	lo    int
+	limit int
+	floor int // end of the last occurrence: the next one starts at or after it
+	r     run
+}
+
+// next advances to the next address occurrence and reports it in f.
+//
+// This is the hot loop. It classifies a block of bytes at a time (events)
+// and visits only the few bytes where an address may be.
+func (sc *scanner) next(f *found) bool {
+	b := sc.b
+	i, limit := sc.i, min(sc.limit, len(sc.b))
+	for i < limit {
+		// A block starts one byte early: that byte is the neighbour of
+		// the first one decided.
+		q := i - 1
+		var m uint64
+		if full := len(b) - 63; q >= sc.lo && q < full {
+			if q, m = scanBlocks(b, q, min(limit-1, full)); m == 0 {
+				i = q + 1
+				continue
+			}
+		} else {
+			m = eventsPadded(b, q, sc.lo)
+		}
+		i = q + 1 + stride
+		for m != 0 {
+			a := q + firstEvent(m)
+			m &= m - 1
+			if a >= limit {
+				i = limit
+				break
+			}
+			end, ok := sc.atAnchor(a, f)
+			if ok {
+				sc.i, sc.floor = end, end
+				return true
+			}
+			if end-q > stride {
+				i = end
+				break
+			}
+			m &^= 1<<(end-q) - 1
+		}
+	}
+	sc.i = i
+	return false
+}
+
+// atAnchor finds the start of the run around the event at b[a], checks
+// that an address may start there and reads the candidate. It returns where
+// scanning resumes, always after a.
+func (sc *scanner) atAnchor(a int, f *found) (int, bool) {
+	b := sc.b
+	next := a + 1
+	if b[a] >= 0x80 {
+		c, w, _ := wideChar(b, a)
+		if c == 0 {
+			return next, false
+		}
+		next = a + w
+	}
+	s := sc.runStart(a)
+	if s < 0 || s < sc.floor || sc.midWord(s) {
+		return next, false
+	}
+	switch c := b[s]; {
+	case c == ':' && !sc.colonStart(s):
+		return next, false
+	case c >= 0x80 && !sc.wideHexAt(s):
+		return next, false
+	}
+	end, ok := sc.candidate(s, f)
+	return max(end, next), ok
+}
+
+// runStart walks back from b[a] over ASCII hex digits, dots and colons to
+// where the run starts, or returns -1 when the run is too long to be an
+// address. A run glued to a word is a "key:value" pair and starts after
+// its first colon ("src:1.2.3.4", "eth0:fe80::1"). Leading dots are
+// punctuation ("...1.2.3.4").
+func (sc *scanner) runStart(a int) int {
+	b, s := sc.b, a
+	stop := max(sc.lo, a-maxRun)
+	for s > stop && cls[b[s-1]]&(cHex|cSep) != 0 {
+		s--
+	}
+	if s == a-maxRun && s > sc.lo && cls[b[s-1]]&(cHex|cSep) != 0 {
+		return -1
+	}
+	if sc.midWord(s) {
+		for k := s; k < a; k++ {
+			if b[k] == ':' {
+				if b[k+1] == ':' {
+					return k
+				}
+				return k + 1
+			}
+		}
+	}
+	for s < a && b[s] == '.' {
+		s++
+	}
+	return s
+}
+
+// wideHexAt reports whether b[i:] starts with a full-width hex digit.
+func (sc *scanner) wideHexAt(i int) bool {
+	c, _, _ := wideChar(sc.b, i)
+	return cls[c]&cHex != 0
+}
+
+// colonStart reports whether b[i:] is "::" that may start an address: not
+// glued to a word, a dot or another colon.
+func (sc *scanner) colonStart(i int) bool {
+	b := sc.b
+	if b[i] != ':' || i+1 >= len(b) || b[i+1] != ':' {
+		return false
+	}
+	return i <= sc.lo || cls[b[i-1]]&cWord == 0 && b[i-1] != ':' && b[i-1] != '.'
+}
+
+// midWord reports whether b[i] continues a word or a dotted run, where no
+// address may start: "v1.2.3.4", "abc1.2.3.4", "a.1.2.3.4".
+func (sc *scanner) midWord(i int) bool {
+	if i <= sc.lo {
+		return false
+	}
+	p := sc.b[i-1]
+	switch {
+	case cls[p]&cWord != 0:
+		return true
+	case p == '.':
+		return i-1 == sc.lo || sc.b[i-2] != '.' // but "...1.2.3.4" may start
+	case p >= 0x80:
+		return wideAlnumBefore(sc.b, i, sc.lo)
+	}
+	return false
+}
+
+// candidate reads the run at b[i] and decides whether it holds an address.
+func (sc *scanner) candidate(i int, f *found) (int, bool) {
+	r := &sc.r
+	end := r.collect(sc.b, i)
+	if r.over {
+		return end, false
+	}
+	for _, c := range r.s {
+		switch c {
+		case '.':
+			return sc.ipv4(i, end, f)
+		case ':':
+			return sc.ipv6(i, end, f)
+		}
+	}
+	return end, false
+}
+
+// ipv4 accepts a dotted-decimal address at b[i] whose run ends at end.
+func (sc *scanner) ipv4(i, end int, f *found) (int, bool) {
+	r, b := &sc.r, sc.b
+	a, ok := parseV4(r, 0)
+	if !ok {
+		return end, false
+	}
+	stop := a.end
+	if a.port >= 0 {
+		// Five parts: BSD netstat and tcpdump print "10.1.1.117.4222".
+		// Read it as address and port when the fifth part cannot be an
+		// octet, or when tcpdump's " > " arrow is next to it.
+		pe := r.rawEnd(a.portEnd)
+		if a.port <= 255 && !arrowAfter(b, pe) && !arrowBefore(b, i, sc.lo) {
+			return end, false
+		}
+		stop = a.portEnd
+	}
+	if !a.stop && !sc.v4Tail(stop, end) {
+		return end, false
+	}
+	k := keyBefore(b, i, sc.lo)
+	if k == keyVersion && !(b[i-1] == '/' && sc.portAt(stop)) {
+		// A version, unless "name/1.2.3.4:port" (OpenVPN's
+		// "client1/192.168.1.13:54321"): a product version has no port.
+		return end, false
+	}
+	e := r.rawEnd(stop)
+	*f = found{a4: a.addr, start: i, role: sc.role(k, i, e)}
+	return e, true
+}
+
+// v4Tail checks what follows an IPv4 address (or its port) at normalized
+// index p: a colon (port), a dot that ends a sentence, or a non-word byte.
+// "1.2.3.4.example" and "1.2.3.4abc" are not addresses.
+func (sc *scanner) v4Tail(p, end int) bool {
+	r := &sc.r
+	if p < r.n {
+		if r.s[p] == ':' {
+			return true
+		}
+		if p+1 < r.n {
+			return cls[r.s[p+1]]&cHexL == 0
+		}
+	}
+	return !wordAt(sc.b, end)
+}
+
+// portAt reports whether the run continues with ":digits" at index p.
+func (sc *scanner) portAt(p int) bool {
+	r := &sc.r
+	return p+1 < r.n && r.s[p] == ':' && cls[r.s[p+1]]&cDigit != 0
+}
+
+// wordAt reports whether b[j] is a letter, digit or _, ASCII or full-width.
+func wordAt(b []byte, j int) bool {
+	return j < len(b) && (cls[b[j]]&cWord != 0 || wideAlnumAt(b, j))
+}
+
+// arrowAfter and arrowBefore find tcpdump's " > " between source and
+// destination.
+func arrowAfter(b []byte, e int) bool {
+	return e+3 <= len(b) && string(b[e:e+3]) == " > "
+}
+
+func arrowBefore(b []byte, i, lo int) bool {
+	return i-3 >= lo && string(b[i-3:i]) == " > "
+}
+
+// role turns a key and the tcpdump arrow into the role hint of the
+// occurrence at b[i:e].
+func (sc *scanner) role(k keyKind, i, e int) Role {
+	switch {
+	case k == keySource:
+		return RoleSource
+	case k == keyDest:
+		return RoleDest
+	case arrowAfter(sc.b, e):
+		return RoleSource
+	case arrowBefore(sc.b, i, sc.lo):
+		return RoleDest
+	}
+	return RoleUnknown
+}
+
+// validRuneBefore reports whether the bytes before i end a multi-byte UTF-8
+// character (Chinese text right before a short IPv6 form).
+func validRuneBefore(b []byte, i, lo int) bool {
+	r, n := utf8.DecodeLastRune(b[max(lo, i-utf8.UTFMax):i])
+	return n > 1 && r != utf8.RuneError
+}
+
+// validRuneAt reports whether b[j:] starts with a multi-byte UTF-8 character.
+func validRuneAt(b []byte, j int) bool {
+	r, n := utf8.DecodeRune(b[j:min(len(b), j+utf8.UTFMax)])
+	return n > 1 && r != utf8.RuneError
+}
