@@ -41,7 +41,7 @@ func FromBatch(b Batch) Card {
 		Tone:   batchTone(g),
 		Icon:   "📋",
 		Title:  batchTitle(b),
-		Text:   countLine(g),
+		Text:   countLine(g, b.Deferred),
 		Footer: batchFooter(b),
 	}
 	if len(b.Verdicts) <= MaxBatchRows {
@@ -100,7 +100,7 @@ func batchTitle(b Batch) string {
 
 // countLine is "🔴 恶意 12   🟠 可疑 5   🟢 未发现威胁 78   ⚪ 未查询 2 (…)",
 // listing only levels present.
-func countLine(g map[intel.Level][]intel.Verdict) string {
+func countLine(g map[intel.Level][]intel.Verdict, deferred int) string {
 	var parts []string
 	for _, l := range []intel.Level{intel.LevelMalicious, intel.LevelSuspicious, intel.LevelTrusted, intel.LevelClean} {
 		if n := len(g[l]); n > 0 {
@@ -108,7 +108,7 @@ func countLine(g map[intel.Level][]intel.Verdict) string {
 		}
 	}
 	if n := len(g[intel.LevelUnknown]); n > 0 {
-		parts = append(parts, fmt.Sprintf("⚪ 未查询 %d%s", n, unknownNote(g[intel.LevelUnknown])))
+		parts = append(parts, fmt.Sprintf("⚪ 未查询 %d%s", n, unknownNote(g[intel.LevelUnknown], deferred)))
 	}
 	if len(parts) == 0 {
 		return "没有需要查询的公网 IP"
@@ -116,8 +116,10 @@ func countLine(g map[intel.Level][]intel.Verdict) string {
 	return strings.Join(parts, "   ")
 }
 
-// unknownNote explains the unknown count: " (额度不足, 已加入待查队列 2 · 查询失败 1 · 无情报 3)".
-func unknownNote(us []intel.Verdict) string {
+// unknownNote explains the unknown count: " (额度不足 2, 已加入待查队列 ·
+// 查询失败 1 · 暂无情报 3)". Only addresses the engine really queued
+// (deferred) are said to be queued.
+func unknownNote(us []intel.Verdict, deferred int) string {
 	var quota, failed, none int
 	for _, v := range us {
 		switch {
@@ -131,7 +133,7 @@ func unknownNote(us []intel.Verdict) string {
 	}
 	var parts []string
 	if quota > 0 {
-		parts = append(parts, fmt.Sprintf("额度不足, 已加入待查队列 %d", quota))
+		parts = append(parts, quotaNote(quota, deferred))
 	}
 	if failed > 0 {
 		parts = append(parts, fmt.Sprintf("查询失败 %d", failed))
@@ -143,6 +145,18 @@ func unknownNote(us []intel.Verdict) string {
 		return ""
 	}
 	return " (" + strings.Join(parts, " · ") + ")"
+}
+
+// quotaNote says how many addresses lacked quota and whether they wait in
+// the deferred queue.
+func quotaNote(quota, deferred int) string {
+	switch {
+	case deferred <= 0:
+		return fmt.Sprintf("额度不足 %d", quota)
+	case deferred >= quota:
+		return fmt.Sprintf("额度不足 %d, 已加入待查队列", quota)
+	}
+	return fmt.Sprintf("额度不足 %d, 其中 %d 个已加入待查队列", quota, deferred)
 }
 
 // batchFooter is "来源: 粘贴的日志 · 微步在线 IP信誉 · 缓存 80 · 实时查询 15 · 你今日剩余额度 3/20".

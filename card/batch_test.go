@@ -101,7 +101,10 @@ func TestFromBatchText(t *testing.T) {
 	}{
 		{"private skipped", Batch{Verdicts: vs, Unique: 5, Private: 2}, "批量研判: 共提取 5 个 IP (公网 3 · 内网/保留 2 已跳过)"},
 		{"no private", Batch{Verdicts: vs, Unique: 3}, "批量研判: 共提取 3 个 IP\n"},
-		{"counts", Batch{Verdicts: vs}, "🟢 未发现威胁 2   ⚪ 未查询 1 (额度不足, 已加入待查队列 1)"},
+		{"counts, nothing queued", Batch{Verdicts: vs}, "🟢 未发现威胁 2   ⚪ 未查询 1 (额度不足 1)"},
+		{"counts, queued", Batch{Verdicts: vs, Deferred: 1}, "⚪ 未查询 1 (额度不足 1, 已加入待查队列)"},
+		{"counts, partly queued", Batch{Verdicts: append(vs, intel.Failed(netip.MustParseAddr("203.0.113.51"),
+			&intel.Error{Code: intel.EQuota})), Deferred: 1}, "⚪ 未查询 2 (额度不足 2, 其中 1 个已加入待查队列)"},
 		{"footer", Batch{Verdicts: vs, Cached: 1, Live: 1, Source: "粘贴的日志", Quota: &intel.QuotaStatus{Remaining: 0, Limit: 20}},
 			"来源: 粘贴的日志 · 微步在线 IP信誉 · 缓存 1 · 实时查询 1 · 你今日剩余额度 0/20"},
 		{"empty", Batch{}, "没有需要查询的公网 IP"},

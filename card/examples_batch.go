@@ -13,7 +13,7 @@ func exampleSmallBatch(now time.Time, quota *intel.QuotaStatus) Batch {
 	vs := []intel.Verdict{
 		exampleMalicious(now), exampleSuspicious(now), exampleClean(now), exampleTrusted(now),
 		exampleIPv6(now), exampleUnknown(),
-		intel.Failed(netip.MustParseAddr("203.0.113.77"), &intel.Error{Code: intel.EQuota}),
+		intel.Failed(netip.MustParseAddr("203.0.113.77"), &intel.Error{Code: intel.EQuota, Message: "额度不足, 已加入待查队列"}),
 		intel.Failed(netip.MustParseAddr("203.0.113.78"), &intel.Error{Code: intel.EUpstream}),
 		exampleBatchVerdict(now, 7),
 	}
@@ -69,7 +69,7 @@ func exampleBatchVerdict(now time.Time, i int) intel.Verdict {
 	case i == 197:
 		return intel.Failed(v.IP, &intel.Error{Code: intel.EUpstream})
 	case i >= 198:
-		return intel.Failed(v.IP, &intel.Error{Code: intel.EQuota})
+		return intel.Failed(v.IP, &intel.Error{Code: intel.EQuota, Message: "额度不足, 已加入待查队列"})
 	case i%4 == 1:
 		v.Level, v.Malicious, v.Severity, v.SeverityZH = intel.LevelMalicious, true, "high", "高"
 		if i%8 == 5 {

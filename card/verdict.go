@@ -77,7 +77,8 @@ func conclusion(v intel.Verdict) string {
 // unknownReason says why a verdict has no data:
 //
 //	no error   微步在线暂无该 IP 的情报
-//	EQuota     额度不足, 已加入待查队列 (the engine defers every such address in chat)
+//	EQuota     the error's message (the engine says whether it queued the
+//	           address), default 额度不足
 //	EInvalid   the error's message, default 内网或保留地址, 未查询
 //	ENotFound  微步在线暂无该 IP 的情报
 //	other      查询失败: <ErrorMessage>
@@ -87,7 +88,7 @@ func unknownReason(e *intel.Error) string {
 	}
 	switch e.Code {
 	case intel.EQuota:
-		return "额度不足, 已加入待查队列"
+		return clip(orDefault(e.Message, "额度不足"), maxValueRunes)
 	case intel.EInvalid:
 		return clip(orDefault(e.Message, "内网或保留地址, 未查询"), maxValueRunes)
 	case intel.ENotFound:

@@ -139,7 +139,9 @@ func TestUnknownReason(t *testing.T) {
 		want string
 	}{
 		{"no data", nil, "微步在线暂无该 IP 的情报"},
-		{"quota", &intel.Error{Code: intel.EQuota, Message: "x"}, "额度不足, 已加入待查队列"},
+		{"quota says what the engine did", &intel.Error{Code: intel.EQuota, Message: "你今日查询额度已用完, 已加入待查队列"},
+			"你今日查询额度已用完, 已加入待查队列"},
+		{"quota default", &intel.Error{Code: intel.EQuota}, "额度不足"},
 		{"private default", &intel.Error{Code: intel.EInvalid}, "内网或保留地址, 未查询"},
 		{"invalid message", &intel.Error{Code: intel.EInvalid, Message: "保留地址"}, "保留地址"},
 		{"not found", &intel.Error{Code: intel.ENotFound}, "微步在线暂无该 IP 的情报"},

@@ -118,7 +118,7 @@ func TestConsoleQuotaRunsOutMidPaste(t *testing.T) {
 	env := newChatEnv(t, chatEnvOptions{userQuota: 100})
 	ips := publicAddrs(t, 120)
 	out := env.chat("bob", fenced(firewallPaste(ips)))
-	if !strings.Contains(out, "额度不足, 已加入待查队列 20") || !strings.Contains(out, "20 个 IP 已加入待查队列") {
+	if !strings.Contains(out, "额度不足 20, 已加入待查队列") || !strings.Contains(out, "20 个 IP 已加入待查队列") {
 		t.Fatalf("card does not say 20 were queued:\n%s", out)
 	}
 	if st := env.api.Stats(); st.Units != 100 {
