@@ -3,15 +3,15 @@ package ioc
 // Byte classes used by the scanner. One 256-entry table answers every
 // per-byte question on the hot path without a function call.
 const (
-	cDigit = 1 << iota // 0-9
-	cHexL              // a-f A-F
-	cWordL             // g-z G-Z _ : letters that cannot be in an address
-	cTrig              // anchor: . : [ ( { and lead bytes of full-width forms
-	cOpen              // '[' '(' '{': may open a defang such as "[.]"
-	cKeySep            // separators between a key and its value: space tab = : " ' >
-	cKeyCh             // characters of an ASCII key: letters digits _ - .
-	cSep               // '.' ':'
-	cClose             // ']' ')' '}'
+	cDigit  = 1 << iota // 0-9
+	cHexL               // a-f A-F
+	cWordL              // g-z G-Z _ : letters that cannot be in an address
+	cTrig               // anchor: . : [ ( { and lead bytes of full-width forms
+	cOpen               // '[' '(' '{': may open a defang such as "[.]"
+	cKeySep             // separators between a key and its value: space tab = : " ' >
+	cKeyCh              // characters of an ASCII key: letters digits _ - .
+	cSep                // '.' ':'
+	cClose              // ']' ')' '}'
 
 	cHex  = cDigit | cHexL
 	cWord = cHex | cWordL // a byte of an ASCII word: an address cannot start right after one

@@ -10,10 +10,10 @@ const maxSeg = 5
 // Kinds of separators, recorded so that a Chinese full stop ending a
 // sentence right after an ASCII-dotted address is not read as its fifth dot.
 const (
-	sepASCII uint8 = iota
-	sepWide        // ． ：
-	sepStop        // 。
-	sepDefang      // [.] (.) {.} [dot] 【.】 …
+	sepASCII  uint8 = iota
+	sepWide         // ． ：
+	sepStop         // 。
+	sepDefang       // [.] (.) {.} [dot] 【.】 …
 )
 
 // run is one candidate after normalization: only hex digits, '.' and ':'.
