@@ -1,6 +1,9 @@
 package threatbook
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Class says what a ThreatBook threat type (a judgments or intel_types
 // value) means for the verdict.
@@ -181,6 +184,24 @@ func fold(s string) string {
 		}
 		return toLower(r)
 	}, s)
+}
+
+// foldEqual reports whether fold(s) == folded without allocating; folded
+// must already be folded.
+func foldEqual(s, folded string) bool {
+	j := 0
+	for _, r := range s {
+		switch r {
+		case ' ', '_', '-', '\t':
+			continue
+		}
+		r = toLower(r)
+		if r >= utf8.RuneSelf || j >= len(folded) || byte(r) != folded[j] {
+			return false
+		}
+		j++
+	}
+	return j == len(folded)
 }
 
 func toLower(r rune) rune {

@@ -111,3 +111,12 @@ func TestSeverityConfidenceTagsCountries(t *testing.T) {
 		t.Errorf("only %d countries", len(countries))
 	}
 }
+
+func TestFoldEqual(t *testing.T) {
+	for _, s := range []string{"Whitelist", "whitelist", "White List", "white_list", "WHITE-LIST", "Whitelists",
+		"Whitelis", "", "Whitelißt", "K\u212Aelvin", "white\tlist", "\xffwhitelist", "CDN"} {
+		if got, want := foldEqual(s, "whitelist"), fold(s) == "whitelist"; got != want {
+			t.Errorf("%q: foldEqual %v, fold %v", s, got, want)
+		}
+	}
+}

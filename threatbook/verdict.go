@@ -95,7 +95,7 @@ func classify(v *intel.Verdict, values []string) (whitelisted bool) {
 		}
 		v.InfoTypes = append(v.InfoTypes, s)
 		v.InfoTypesZH = append(v.InfoTypesZH, t.ZH)
-		if fold(s) == "whitelist" {
+		if foldEqual(s, "whitelist") {
 			whitelisted = true
 		}
 	}

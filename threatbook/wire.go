@@ -89,6 +89,10 @@ type flexInt int
 // UnmarshalJSON implements json.Unmarshaler leniently.
 func (n *flexInt) UnmarshalJSON(b []byte) error {
 	b = bytes.Trim(b, `"`)
+	if v, ok := plainInt(b); ok {
+		*n = flexInt(v)
+		return nil
+	}
 	v, err := strconv.ParseFloat(string(b), 64)
 	if err != nil {
 		*n = 0
@@ -96,6 +100,31 @@ func (n *flexInt) UnmarshalJSON(b []byte) error {
 	}
 	*n = flexInt(v)
 	return nil
+}
+
+// plainInt parses an optional minus sign and 1 to 15 decimal digits, the
+// usual form of asn.number, asn.rank and confidence, without allocating. For
+// such input it gives the same value as strconv.ParseFloat: every integer
+// below 10^15 is exact in a float64.
+func plainInt(b []byte) (int, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 15 {
+		return 0, false
+	}
+	v := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
 }
 
 // errBadBody reports an answer that is not a ThreatBook envelope.
