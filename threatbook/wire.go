@@ -133,7 +133,19 @@ var errBadBody = errors.New("not a threatbook answer")
 // decodeEnvelope parses body leniently: a wrongly typed field inside data
 // is left at its zero value instead of failing the whole answer, but the
 // envelope itself must be well-formed JSON with a numeric response_code.
+// ip_reputation answers take the fast path of fastrep.go when they can; the
+// result is the same as decodeEnvelopeStd's.
 func decodeEnvelope[T any](body []byte) (*envelope[T], error) {
+	env := new(envelope[T])
+	if rep, ok := any(env).(*envelope[repIP]); ok && decodeRepFast(body, rep) {
+		return env.checkCode()
+	}
+	return decodeEnvelopeStd[T](body)
+}
+
+// decodeEnvelopeStd is decodeEnvelope with encoding/json only: the
+// reference for the fast path.
+func decodeEnvelopeStd[T any](body []byte) (*envelope[T], error) {
 	var env envelope[T]
 	err := json.Unmarshal(body, &env)
 	var typeErr *json.UnmarshalTypeError
@@ -143,10 +155,15 @@ func decodeEnvelope[T any](body []byte) (*envelope[T], error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errBadBody, err)
 	}
+	return env.checkCode()
+}
+
+// checkCode sets env.code from RawCode, which must be an integer.
+func (env *envelope[T]) checkCode() (*envelope[T], error) {
 	code, err := strconv.Atoi(string(env.RawCode))
 	if err != nil {
 		return nil, fmt.Errorf("%w: response_code %q", errBadBody, env.RawCode)
 	}
 	env.code = code
-	return &env, nil
+	return env, nil
 }
