@@ -1,12 +1,12 @@
 package ioc
 
-// Byte classes used by the scanner. One 256-entry table answers every
-// per-byte question on the hot path without a function call.
+// Byte classes used around candidates: one 256-entry table answers every
+// per-byte question without a function call. (The block scan uses its own
+// classes, in events.go.)
 const (
 	cDigit  = 1 << iota // 0-9
 	cHexL               // a-f A-F
 	cWordL              // g-z G-Z _ : letters that cannot be in an address
-	cTrig               // anchor: . : [ ( { and lead bytes of full-width forms
 	cOpen               // '[' '(' '{': may open a defang such as "[.]"
 	cKeySep             // separators between a key and its value: space tab = : " ' >
 	cKeyCh              // characters of an ASCII key: letters digits _ - .
@@ -32,29 +32,16 @@ var cls = func() (t [256]uint16) {
 	t['_'] |= cWordL | cKeyCh
 	t['-'] |= cKeyCh
 	t['.'] |= cKeyCh
-	t[':'] |= cTrig | cKeySep | cSep
-	t['.'] |= cTrig | cSep
+	t[':'] |= cKeySep | cSep
+	t['.'] |= cSep
 	for _, c := range "])}" {
 		t[c] |= cClose
 	}
-	t[0xEF] |= cTrig // full-width digits, letters, ．：（［｛
-	t[0xE3] |= cTrig // 。【〔
 	for _, c := range "[({" {
-		t[c] |= cOpen | cTrig
+		t[c] |= cOpen
 	}
 	for _, c := range " \t=\"'>" {
 		t[c] |= cKeySep
-	}
-	return t
-}()
-
-// anchor marks the bytes the hot loop stops at (class cTrig), as bytes so
-// that eight lookups can be OR-ed together.
-var anchor = func() (t [256]uint8) {
-	for c := range t {
-		if cls[c]&cTrig != 0 {
-			t[c] = 1
-		}
 	}
 	return t
 }()

@@ -34,8 +34,8 @@ func keyBefore(b []byte, i, lo int) keyKind {
 		return keyNone
 	}
 	j := skipSeps(b, i, lo)
-	if j == i && b[i-1] < 0x80 {
-		return keyNone // only a Chinese key may touch its value
+	if j == i && b[i-1] < 0x80 && b[i-1] != '-' {
+		return keyNone // only "release-" or a Chinese key may touch its value
 	}
 	k := keyStart(b, j, lo)
 	if k == j {
@@ -85,12 +85,15 @@ func keyStart(b []byte, j, lo int) int {
 // "Src_IP", "src-ip" and "source.ip" compare equal to "srcip" and
 // "sourceip". seg is the folded last segment, after the last _ - or '.'.
 func fold(dst, key []byte) (folded, seg []byte) {
-	start := len(dst)
+	start, cut := len(dst), false
 	for _, c := range key {
 		switch {
 		case c == '_' || c == '-' || c == '.':
-			start = len(dst)
+			cut = true
 		default:
+			if cut {
+				start, cut = len(dst), false
+			}
 			dst = append(dst, lower(c))
 		}
 	}
