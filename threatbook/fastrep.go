@@ -49,7 +49,8 @@ func (s *scanner) repData(dst *map[string]repIP) bool {
 		*dst = nil
 		return true
 	}
-	m := make(map[string]repIP, 8)
+	// An entry takes some 450 bytes; a batch holds at most BatchSize.
+	m := make(map[string]repIP, min(len(s.b)/256, BatchSize))
 	*dst = m
 	return s.object(func(lit []byte, kind strKind) bool {
 		ip, ok := unquote(lit, kind)

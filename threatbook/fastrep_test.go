@@ -171,6 +171,23 @@ func TestFastDecodeTruncated(t *testing.T) {
 	}
 }
 
+// edgeBodies are whole bodies at the edges of the grammar and the shape.
+var edgeBodies = []string{
+	``, ` `, `null`, `[]`, `0`, `"x"`, `{}`, "\ufeff{}", `{"response_code":0}`, `{"response_code":0,}`,
+	`{"response_code":{} ,"data":null}`, "{\"response_code\":[1,2]\n}", `{"response_code":"x"	}`,
+	`{"response_code":-0}`, `{"response_code":1e1}`, `{"response_code":12 }`, `{"response_code":true}`,
+	`{"response_code":0,"data":{"\u0031.2.3.4":{"scene":"\u4e91"}}}`, `{"response_code":0,"data":{"1.2.3.4":[]}}`,
+	`{"response_code":0,"data":[]}`, `{"response_code":-4,"data":""}`, `{"response_code":0,"data":{"":{}}}`,
+	`{"response_code":0,"x":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`,
+	`{"response_code":0,"data":{"1.2.3.4":{"judgments":["C2"` + strings.Repeat(`,"C2"`, 50) + `]}}}`,
+}
+
+func TestFastDecodeEdgeBodies(t *testing.T) {
+	for _, b := range edgeBodies {
+		sameDecode(t, []byte(b))
+	}
+}
+
 // TestFastNamesMatchTags keeps the fast decoder's field names in step with
 // the struct tags encoding/json uses.
 func TestFastNamesMatchTags(t *testing.T) {
@@ -198,6 +215,9 @@ func FuzzDecodeReputation(f *testing.F) {
 	files, _ := os.ReadDir("testdata")
 	for _, fi := range files {
 		f.Add(readFixture(f, fi.Name()))
+	}
+	for _, b := range edgeBodies {
+		f.Add([]byte(b))
 	}
 	body := generatedBatches(1)[0]
 	f.Add(body)
