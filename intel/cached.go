@@ -14,7 +14,9 @@ import (
 // address, and the successful answers (Err == nil) are stored in c; c
 // decides the TTL. The cache is an optimisation only: a failed cache read
 // falls through to src, and a failed cache write is ignored. The error
-// return is src's whole-call error.
+// return is src's whole-call error; when src still returned one verdict per
+// miss (a Source returns what it gathered before ctx ended), those answers
+// are stored, since they were paid for, and returned with the error.
 func Cached(src Source, c Cache) Source { return &cachedSource{src: src, cache: c} }
 
 type cachedSource struct {
@@ -29,22 +31,26 @@ func (s *cachedSource) Lookup(ctx context.Context, ips []netip.Addr) ([]Verdict,
 		hits = nil
 	}
 	misses := missing(ips, hits)
+	var callErr error
 	if len(misses) > 0 {
 		vs, err := s.src.Lookup(ctx, misses)
-		if err != nil {
+		if len(vs) != len(misses) {
+			if err == nil {
+				err = fmt.Errorf("source returned %d verdicts for %d addresses", len(vs), len(misses))
+			}
 			return nil, err
 		}
-		if len(vs) != len(misses) {
-			return nil, fmt.Errorf("source returned %d verdicts for %d addresses", len(vs), len(misses))
-		}
-		_ = s.cache.PutVerdicts(ctx, vs) // best effort; Err verdicts are skipped by the cache
+		// Best effort, and even after ctx ended: the answers were paid
+		// for. Err verdicts are skipped by the cache.
+		_ = s.cache.PutVerdicts(context.WithoutCancel(ctx), vs)
 		hits = merge(hits, misses, vs)
+		callErr = err
 	}
 	out := make([]Verdict, len(ips))
 	for i, ip := range ips {
 		out[i] = hits[ip]
 	}
-	return out, nil
+	return out, callErr
 }
 
 // missing returns the unique addresses of ips absent from hits, in order.

@@ -228,3 +228,37 @@ func TestCachedEmpty(t *testing.T) {
 		t.Fatalf("Lookup(nil) = %v, %v", got, err)
 	}
 }
+
+// TestCachedKeepsAnswersGatheredBeforeCancel: a Source that returns what
+// it gathered together with a whole-call error (threatbook does when ctx
+// ends mid-way) has those paid-for answers stored, even though ctx has
+// ended, and returned with the error.
+func TestCachedKeepsAnswersGatheredBeforeCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	src := &sourceFake{LookupFn: func(_ context.Context, ips []netip.Addr) ([]intel.Verdict, error) {
+		cancel() // ctx ends after the first address was answered
+		return []intel.Verdict{
+			{IP: ips[0], Level: intel.LevelMalicious, FetchedAt: at},
+			intel.Failed(ips[1], intel.Errorf(intel.EUpstream, "", "canceled")),
+		}, context.Canceled
+	}}
+	var stored []intel.Verdict
+	cache := mapCache(map[netip.Addr]intel.Verdict{ipC: {IP: ipC, Level: intel.LevelClean}}, &stored)
+	put := cache.PutVerdictsFn
+	cache.PutVerdictsFn = func(ctx context.Context, vs []intel.Verdict) error {
+		if ctx.Err() != nil {
+			t.Errorf("PutVerdicts got an ended context: the paid-for answers would be lost")
+		}
+		return put(ctx, vs)
+	}
+	got, err := intel.Cached(src, cache).Lookup(ctx, []netip.Addr{ipA, ipB, ipC})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if len(got) != 3 || got[0].Level != intel.LevelMalicious || got[1].Err == nil || !got[2].Cached {
+		t.Fatalf("verdicts %+v: want the live answer, the failure and the cache hit", got)
+	}
+	if len(stored) == 0 || stored[0].IP != ipA || stored[0].Level != intel.LevelMalicious {
+		t.Errorf("stored %+v: want the answer for %s", stored, ipA)
+	}
+}
