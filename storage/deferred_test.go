@@ -23,6 +23,9 @@ func TestDeferredDedupe(t *testing.T) {
 	again.Subject = intel.Subject{Platform: "telegram", User: "7"}
 	must(t, db.Defer(t.Context(), []intel.DeferredItem{first}))
 	must(t, db.Defer(t.Context(), []intel.DeferredItem{again, again}))
+	lower := first // queued again with less priority: the higher one stays
+	lower.Priority = 0
+	must(t, db.Defer(t.Context(), []intel.DeferredItem{lower}))
 
 	if n, err := db.DeferredLen(t.Context()); err != nil || n != 1 {
 		t.Fatalf("DeferredLen = %d, %v; want 1", n, err)
