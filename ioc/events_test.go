@@ -2,6 +2,7 @@ package ioc
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"testing"
 )
 
@@ -21,6 +22,30 @@ func TestScanBlocks(t *testing.T) {
 		wp, wm := eventsFromGo(b, q, end)
 		if gp != wp || gm != wm {
 			t.Fatalf("scanBlocks(q=%d end=%d) = %d %064b, want %d %064b", q, end, gp, gm, wp, wm)
+		}
+	}
+}
+
+// TestGenericPath runs the table and the corpus through the plain Go block
+// scan (what non-amd64 machines use) and compares with the platform one.
+func TestGenericPath(t *testing.T) {
+	var inputs []string
+	for _, c := range extractCases {
+		inputs = append(inputs, c.in)
+	}
+	for _, c := range loadCorpus(t) {
+		inputs = append(inputs, c.Line)
+	}
+	want := make([]Result, len(inputs))
+	for i, in := range inputs {
+		want[i] = ExtractString(in)
+	}
+	saved := scanBlocks
+	scanBlocks = eventsFromGo
+	defer func() { scanBlocks = saved }()
+	for i, in := range inputs {
+		if got := ExtractString(in); !reflect.DeepEqual(got, want[i]) {
+			t.Errorf("%q: generic %+v, platform %+v", in, got.Hits, want[i].Hits)
 		}
 	}
 }

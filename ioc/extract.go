@@ -5,7 +5,11 @@ import "net/netip"
 // table holds the unique addresses of one extraction, in order of first
 // appearance. It is the only part of an extraction that grows with the input.
 type table struct {
-	hits      []Hit
+	hits []Hit
+	// counts and roles are updated per occurrence and copied into hits at
+	// the end: small arrays stay in cache where hits (48 bytes each) do not.
+	counts    []int
+	roles     []Role
 	v4        map[uint32]int32
 	v6        map[[16]byte]int32
 	max       int
@@ -68,10 +72,9 @@ func (t *table) count(f *found) bool {
 	if !ok {
 		return false
 	}
-	h := &t.hits[i]
-	h.Count++
-	if f.role == RoleSource || h.Role == RoleUnknown {
-		h.Role = f.role
+	t.counts[i]++
+	if r := &t.roles[i]; f.role == RoleSource || *r == RoleUnknown {
+		*r = f.role
 	}
 	return true
 }
@@ -91,10 +94,15 @@ func (t *table) add(f *found, line int) {
 		e.addr, e.idx = f.a4, i+1
 	}
 	a := f.addr()
-	t.hits = append(t.hits, Hit{Addr: a, Count: 1, FirstLine: line, Public: IsPublic(a), Role: f.role})
+	t.hits = append(t.hits, Hit{Addr: a, FirstLine: line, Public: IsPublic(a)})
+	t.counts = append(t.counts, 1)
+	t.roles = append(t.roles, f.role)
 }
 
 func (t *table) result(s *stream) Result {
+	for i := range t.hits {
+		t.hits[i].Count, t.hits[i].Role = t.counts[i], t.roles[i]
+	}
 	return Result{
 		Hits:      t.hits,
 		Lines:     s.lineCount(),
