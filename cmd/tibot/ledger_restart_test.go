@@ -1,24 +1,29 @@
 package main
 
 import (
+	"bytes"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"tibot/ioc"
 	"tibot/lookup"
+	"tibot/threatbook"
 	"tibot/threatbook/threatbooktest"
 )
 
 // TestKeyUsageSurvivesRestart: units a key spent before a restart show in
-// the pool status of the next engine before it makes any call.
+// the pool status of the next engine before it makes any call, and the
+// database holds the key's hash id, never the key.
 func TestKeyUsageSurvivesRestart(t *testing.T) {
-	fake := threatbooktest.NewServer(threatbooktest.Options{Keys: []string{"k1"}})
+	const key = "ledger-secret-key-5f0c2e9a"
+	fake := threatbooktest.NewServer(threatbooktest.Options{Keys: []string{key}})
 	defer fake.Close()
 	cfg := defaultConfig()
 	cfg.DB = filepath.Join(t.TempDir(), "tibot.db")
 	cfg.ThreatBookURL = fake.URL
-	cfg.ThreatBookKeys = []Secret{"k1"}
+	cfg.ThreatBookKeys = []Secret{key}
 
 	e, err := openEngine(t.Context(), cfg, engineOptions{})
 	if err != nil {
@@ -33,6 +38,13 @@ func TestKeyUsageSurvivesRestart(t *testing.T) {
 	}
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(cfg.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte(key)) || !bytes.Contains(raw, []byte(threatbook.KeyID(key))) {
+		t.Errorf("database holds the key in clear, or not its id %s", threatbook.KeyID(key))
 	}
 
 	e, err = openEngine(t.Context(), cfg, engineOptions{})
