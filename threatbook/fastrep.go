@@ -17,8 +17,9 @@ import "encoding/json"
 // JSON names of the decoded fields; TestFastNamesMatchTags keeps them in
 // step with the struct tags in wire.go.
 var (
-	envNames   = []string{"response_code", "verbose_msg", "data"}
-	repNames   = []string{"is_malicious", "severity", "confidence_level", "judgments", "tags_classes", "basic", "asn", "scene", "update_time", "permalink"}
+	envNames = []string{"response_code", "verbose_msg", "data"}
+	repNames = []string{"is_malicious", "severity", "confidence_level", "judgments", "tags_classes",
+		"basic", "asn", "scene", "update_time", "permalink"}
 	tagNames   = []string{"tags", "tags_type"}
 	basicNames = []string{"carrier", "location"}
 	locNames   = []string{"country", "province", "city", "country_code"}
