@@ -109,7 +109,18 @@ func oversizedCards() map[string]card.Card {
 		actions = append(actions, card.Action{ID: "deep", Label: long, Value: strings.Repeat("1.2.3.4,", 400)})
 	}
 	actions = append(actions, card.Action{ID: "link", Label: "报告", URL: "javascript:alert(1)"})
+	var shortFields []card.Field
+	for i := range 25 {
+		shortFields = append(shortFields, card.Field{Label: fmt.Sprint("F", i), Value: "v", Short: true})
+	}
+	var tinySections []card.Section
+	for i := range 80 {
+		tinySections = append(tinySections, card.Section{Title: fmt.Sprint("S", i), Lines: []string{"203.0.113.1"}})
+	}
 	return map[string]card.Card{
+		// Small enough in text that only the count limits bind.
+		"many_short_fields": {Title: "字段", Fields: shortFields},
+		"many_sections":     {Title: "分组", Sections: tinySections},
 		"huge_everything": {Title: long, Text: long + "\n" + long, Fields: fields,
 			Sections: []card.Section{{Title: long, Lines: lines, More: 5}, {Title: "二", Lines: lines}},
 			Actions:  actions, Footer: long},
