@@ -104,6 +104,11 @@ func TestDedupe(t *testing.T) {
 	if _, ok := a.fromEventsAPI(parseEvent(t, slackfake.Event("e2", "Ev1", msg))); ok {
 		t.Error("same event_id answered twice")
 	}
+	// A redelivery is recognised by its event_id alone, even if its
+	// message would not be (here: another ts).
+	if _, ok := a.fromEventsAPI(parseEvent(t, slackfake.Event("e2b", "Ev1", slackfake.Message("C1", "U1", "1.9", "1.2.3.4")))); ok {
+		t.Error("same event_id with another ts answered twice")
+	}
 	mention := slackfake.Message("C1", "U1", "1.1", "<@UBOT> 1.2.3.4")
 	mention["type"] = "app_mention"
 	if _, ok := a.fromEventsAPI(parseEvent(t, slackfake.Event("e3", "Ev2", mention))); ok {
