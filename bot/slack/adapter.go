@@ -72,6 +72,7 @@ type Adapter struct {
 	mention *regexp.Regexp // <@botUser> and <@botUser|name>
 
 	handler atomic.Pointer[handlerRef] // set by Listen; HTTP mode reads it
+	spawnMu sync.Mutex                 // orders spawn's wg.Add before drain's wg.Wait
 	wg      sync.WaitGroup             // handler goroutines
 }
 
@@ -194,8 +195,7 @@ func (a *Adapter) Listen(ctx context.Context, h bot.Handler) error {
 	}
 	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
-	a.handler.Store(&handlerRef{h: h, ctx: hctx})
-	defer a.handler.Store(nil)
+	a.setHandler(&handlerRef{h: h, ctx: hctx})
 	var err error
 	if a.socket != nil {
 		err = a.runSocket(ctx, a.socket)
@@ -203,11 +203,20 @@ func (a *Adapter) Listen(ctx context.Context, h bot.Handler) error {
 		a.log.InfoContext(ctx, "slack http mode ready", "path", a.cfg.HTTPPath)
 		<-ctx.Done()
 	}
+	a.setHandler(nil) // HTTP requests arriving from now on get 503
 	a.drain(cancel)
 	if ctx.Err() != nil {
 		return nil
 	}
 	return err
+}
+
+// setHandler publishes ref to spawn and HTTPHandler; once it is nil no
+// handler starts, so drain's wg.Wait never races a wg.Add.
+func (a *Adapter) setHandler(ref *handlerRef) {
+	a.spawnMu.Lock()
+	defer a.spawnMu.Unlock()
+	a.handler.Store(ref)
 }
 
 // drain waits for handler goroutines, cancelling them after DrainTimeout.
@@ -260,12 +269,15 @@ func (a *Adapter) Post(ctx context.Context, to bot.Target, c card.Card) (bot.Mes
 
 // spawn runs h for one delivery in its own goroutine.
 func (a *Adapter) spawn(d delivery) {
+	a.spawnMu.Lock()
 	ref := a.handler.Load()
 	if ref == nil {
+		a.spawnMu.Unlock()
 		a.log.Warn("slack event dropped: not listening")
 		return
 	}
 	a.wg.Add(1)
+	a.spawnMu.Unlock()
 	go func() {
 		defer a.wg.Done()
 		ctx := ref.ctx
