@@ -141,7 +141,6 @@ func readConfigFile(path string, into map[string]string) error {
 
 // apply copies vals into c, returning one error per bad value.
 func (c *Config) apply(vals map[string]string) []error {
-	var errs []error
 	str := func(k string, dst *string) {
 		if v, ok := vals[k]; ok {
 			*dst = v
@@ -152,21 +151,8 @@ func (c *Config) apply(vals map[string]string) []error {
 			*dst = Secret(strings.TrimSpace(v))
 		}
 	}
-	num := func(k string, dst *int) {
-		if v, ok := vals[k]; ok {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				errs = append(errs, fmt.Errorf("%s=%q: want a non-negative whole number", k, v))
-				return
-			}
-			*dst = n
-		}
-	}
 	str("TIBOT_DB", &c.DB)
 	str("TIBOT_THREATBOOK_URL", &c.ThreatBookURL)
-	num("TIBOT_KEY_DAILY_LIMIT", &c.KeyDailyLimit)
-	num("TIBOT_QUOTA_DEFAULT", &c.QuotaDefault)
-	num("TIBOT_QUOTA_ADMIN", &c.QuotaAdmin)
 	str("TIBOT_LANG", &c.Lang)
 	sec("SLACK_BOT_TOKEN", &c.SlackBotToken)
 	sec("SLACK_APP_TOKEN", &c.SlackAppToken)
@@ -183,19 +169,41 @@ func (c *Config) apply(vals map[string]string) []error {
 			c.HTTPAddr = ""
 		}
 	}
-	if v, ok := vals["TIBOT_CACHE_TTL"]; ok {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < 0 {
-			errs = append(errs, fmt.Errorf("TIBOT_CACHE_TTL=%q: want a duration such as 24h", v))
-		} else {
-			c.CacheTTL = d
-		}
-	}
+	errs := c.applyNumbers(vals)
 	errs = append(errs, c.applyKeys(vals)...)
 	errs = append(errs, c.applyQuotaUsers(vals["TIBOT_QUOTA_USERS"])...)
 	errs = append(errs, c.applyPrincipals(vals)...)
 	if c.Lang != "zh" && c.Lang != "en" {
 		errs = append(errs, fmt.Errorf("TIBOT_LANG=%q: want zh or en", c.Lang))
+	}
+	return errs
+}
+
+// applyNumbers reads the limits and the cache TTL. Zero is refused rather
+// than taken: storage and the key pool treat a zero limit or TTL as unset
+// and would silently use their defaults instead.
+func (c *Config) applyNumbers(vals map[string]string) []error {
+	var errs []error
+	num := func(k string, dst *int) {
+		if v, ok := vals[k]; ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 1 {
+				errs = append(errs, fmt.Errorf("%s=%q: want a whole number of at least 1", k, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	num("TIBOT_KEY_DAILY_LIMIT", &c.KeyDailyLimit)
+	num("TIBOT_QUOTA_DEFAULT", &c.QuotaDefault)
+	num("TIBOT_QUOTA_ADMIN", &c.QuotaAdmin)
+	if v, ok := vals["TIBOT_CACHE_TTL"]; ok {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("TIBOT_CACHE_TTL=%q: want a positive duration such as 24h", v))
+		} else {
+			c.CacheTTL = d
+		}
 	}
 	return errs
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func envMap(m map[string]string) func(string) string {
@@ -57,6 +58,18 @@ func TestLoadConfig(t *testing.T) {
 			"TIBOT_QUOTA_DEFAULT": "lots", "TIBOT_CACHE_TTL": "soon", "TIBOT_ALLOW": "U123",
 			"TIBOT_QUOTA_USERS": "slack:U1", "TIBOT_LANG": "fr",
 		}, wantErr: "TIBOT_QUOTA_DEFAULT|TIBOT_CACHE_TTL|TIBOT_ALLOW|TIBOT_QUOTA_USERS|TIBOT_LANG"},
+		// Downstream, a zero limit or TTL means "unset": it must not
+		// silently become the default.
+		{name: "zero limits refused", env: map[string]string{
+			"TIBOT_QUOTA_DEFAULT": "0", "TIBOT_QUOTA_ADMIN": "0", "TIBOT_KEY_DAILY_LIMIT": "0", "TIBOT_CACHE_TTL": "0s",
+		}, wantErr: "TIBOT_QUOTA_DEFAULT=\"0\"|TIBOT_QUOTA_ADMIN=\"0\"|TIBOT_KEY_DAILY_LIMIT=\"0\"|TIBOT_CACHE_TTL=\"0s\""},
+		{name: "limits", env: map[string]string{
+			"TIBOT_QUOTA_DEFAULT": "3", "TIBOT_QUOTA_ADMIN": " 9", "TIBOT_KEY_DAILY_LIMIT": "1000", "TIBOT_CACHE_TTL": "72h",
+		}, check: func(t *testing.T, c Config) {
+			if c.QuotaDefault != 3 || c.QuotaAdmin != 9 || c.KeyDailyLimit != 1000 || c.CacheTTL != 72*time.Hour {
+				t.Errorf("limits = %d %d %d %v", c.QuotaDefault, c.QuotaAdmin, c.KeyDailyLimit, c.CacheTTL)
+			}
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
