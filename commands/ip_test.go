@@ -202,3 +202,36 @@ func TestPartialFailureStillAnswers(t *testing.T) {
 		t.Fatalf("replies = %+v, want two cards, the second saying 查询失败", out)
 	}
 }
+
+// TestMaxCardsBoundary: up to MaxCards (5) public IPs get one card each,
+// one more gets the batch summary, for /ip and for a paste alike.
+func TestMaxCardsBoundary(t *testing.T) {
+	five := "1.1.1.1 1.0.0.1 8.8.8.8 8.8.4.4 9.9.9.9"
+	tests := []struct {
+		name  string
+		text  string
+		cards int // replies; 1 with batch means the summary
+		batch bool
+	}{
+		{"ip five", "/ip " + five, 5, false},
+		{"ip six", "/ip " + five + " 4.2.2.2", 1, true},
+		{"paste five", "deny src=" + strings.ReplaceAll(five, " ", " deny src="), 5, false},
+		{"paste six", "deny " + five + " 4.2.2.2", 1, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rt := newTestRouter(t, &fakeLooker{}, nil)
+			var r recorder
+			if err := rt.Handle(context.Background(), msg(tc.text), &r); err != nil {
+				t.Fatal(err)
+			}
+			out := r.sent()
+			if len(out) != tc.cards {
+				t.Fatalf("got %d replies, want %d", len(out), tc.cards)
+			}
+			if got := strings.Contains(out[0].card.Title, "批量研判"); got != tc.batch {
+				t.Errorf("first reply %q: batch summary = %v, want %v", out[0].card.Title, got, tc.batch)
+			}
+		})
+	}
+}
