@@ -186,6 +186,17 @@ func TestTimeout(t *testing.T) {
 	if err := h.Handle(context.Background(), msg(), &fake.Replier{}); err != nil {
 		t.Errorf("fast handler: %v", err)
 	}
+
+	// The handler's context carries a deadline d from now, not later.
+	h = bot.Chain(bot.HandlerFunc(func(ctx context.Context, _ *bot.Message, _ bot.Replier) error {
+		if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > time.Minute {
+			t.Errorf("deadline in %v (set %v), want at most 1m", time.Until(dl), ok)
+		}
+		return nil
+	}), bot.Timeout(time.Minute))
+	if err := h.Handle(context.Background(), msg(), &fake.Replier{}); err != nil {
+		t.Errorf("deadline handler: %v", err)
+	}
 }
 
 func TestLimit(t *testing.T) {
