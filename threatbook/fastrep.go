@@ -38,7 +38,7 @@ func decodeRepFast(body []byte, env *envelope[repIP]) bool {
 			env.RawCode = append(json.RawMessage(nil), raw...)
 			return ok
 		case "verbose_msg":
-			return s.text(&env.Msg)
+			return s.enum(&env.Msg)
 		}
 		return s.repData(&env.Data)
 	}) && s.end()
@@ -73,9 +73,9 @@ func (s *scanner) repEntry(r *repIP) bool {
 		case "is_malicious":
 			return s.boolean(&r.IsMalicious)
 		case "severity":
-			return s.text(&r.Severity)
+			return s.enum(&r.Severity)
 		case "confidence_level":
-			return s.text(&r.Confidence)
+			return s.enum(&r.Confidence)
 		case "judgments":
 			return s.texts(&r.Judgments)
 		case "tags_classes":
@@ -85,7 +85,7 @@ func (s *scanner) repEntry(r *repIP) bool {
 		case "asn":
 			return s.asn(&r.ASN)
 		case "scene":
-			return s.text(&r.Scene)
+			return s.enum(&r.Scene)
 		case "update_time":
 			return s.text(&r.UpdateTime)
 		}
@@ -105,7 +105,7 @@ func (s *scanner) tagClasses(dst *[]tagClass) bool {
 			if name == "tags" {
 				return s.texts(&c.Tags)
 			}
-			return s.text(&c.TagsType)
+			return s.enum(&c.TagsType)
 		})
 		out = append(out, c)
 		return ok
@@ -133,7 +133,7 @@ func (s *scanner) location(l *location) bool {
 		case "city":
 			return s.text(&l.City)
 		}
-		return s.text(&l.CountryCode)
+		return s.enum(&l.CountryCode)
 	})
 }
 

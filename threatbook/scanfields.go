@@ -67,6 +67,39 @@ func (s *scanner) text(dst *string) bool {
 	return ok
 }
 
+// enum is text for fields with a small set of usual values (severity,
+// scene, judgments, …): a usual value is shared instead of allocated.
+func (s *scanner) enum(dst *string) bool {
+	if s.null() {
+		return true
+	}
+	lit, kind, ok := s.str()
+	if !ok {
+		return false
+	}
+	if v, found := usual[string(lit[1:len(lit)-1])]; kind == 0 && found {
+		*dst = v
+		return true
+	}
+	*dst, ok = unquote(lit, kind)
+	return ok
+}
+
+// usual holds the dictionary's spellings of enumerated values and the
+// country codes, each mapped to itself.
+var usual = func() map[string]string {
+	m := map[string]string{"OK": "OK"}
+	for _, t := range []map[string]string{scenes.exact, severities.exact, confidences.exact, tagTypes.exact, countries} {
+		for k := range t {
+			m[k] = k
+		}
+	}
+	for _, t := range types {
+		m[t.Name] = t.Name
+	}
+	return m
+}()
+
 // boolean decodes a bool field; null leaves it as it is.
 func (s *scanner) boolean(dst *bool) bool {
 	switch s.peek() {
@@ -89,7 +122,7 @@ func (s *scanner) texts(dst *[]string) bool {
 	out := []string{}
 	ok := s.array(func() bool {
 		var v string
-		ok := s.text(&v)
+		ok := s.enum(&v)
 		out = append(out, v)
 		return ok
 	})
