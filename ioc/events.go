@@ -33,22 +33,26 @@ var class7 = func() (t [256]uint8) {
 }()
 
 // stride is how many bytes one 64-byte block decides: byte 0 of a block is
-// only the neighbour of byte 1, and the chains eventsBlock looks for reach
-// up to 12 bytes past byte stride.
+// only the neighbour of byte 1, and a dotted-quad chain reaches 9 bytes past
+// byte stride. A colon chain reaches up to 16 bytes, so one starting in the
+// last 4 bytes may be cut; the third or fourth colon of the same address
+// then starts a whole chain in the next block (an IPv6 address without "::"
+// has seven colons, or six and a dotted quad).
 const stride = 51
 
 // eventsBlock returns a mask of the bytes 1 to stride of b where an
 // address may be (bit k for b[k]):
 //
 //	the first of three hex '.' hex, 2-4 bytes apart   1.2.3.4
-//	the first of three hex ':' hex, 2-5 bytes apart   2001:db8:0:0:1:2:3:4
+//	the first of four hex ':' hex, 2-5 bytes apart    2001:db8:0:0:1:2:3:4
 //	the first ':' of "::"                             2001:db8::1, ::1
 //	hex, bracket, then . : or d                       1[.]2, 1(dot)2, 2001[:]db8
 //	0xE3 0xEF (and 0xC3 0xCF)                         １.２.３.４, 1。2, 1【.】2
 //
 // The scanner walks back from each event to the start of the run around
 // it. A typical log line has about one event per address it holds, against
-// a dozen dots and colons in times, versions and names. This is the plain
+// a dozen dots and colons in times (2025:14:31:07 has three colons: no
+// event), versions and names. This is the plain
 // Go version, a byte at a time; amd64 has an AVX2 one.
 func eventsBlock(b *[64]byte) uint64 {
 	var m [nClass]uint64
@@ -66,6 +70,7 @@ func eventsBlock(b *[64]byte) uint64 {
 	d &= d>>2 | d>>3 | d>>4
 	d &= d>>2 | d>>3 | d>>4
 	c := m[kCol] & h
+	c &= c>>2 | c>>3 | c>>4 | c>>5
 	c &= c>>2 | c>>3 | c>>4 | c>>5
 	c &= c>>2 | c>>3 | c>>4 | c>>5
 	return (ev | d | c) & (1<<(stride+1) - 2)

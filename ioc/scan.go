@@ -28,51 +28,66 @@ type scanner struct {
 	i     int
 	lo    int
 	limit int
-	floor int // end of the last occurrence: the next one starts at or after it
+	floor int    // end of the last occurrence: the next one starts at or after it
+	q     int    // start of the current block
+	m     uint64 // its events not visited yet (bit k: b[q+k])
 	r     run
 }
 
 // next advances to the next address occurrence and reports it in f.
 //
 // This is the hot loop. It classifies a block of bytes at a time (events)
-// and visits only the few bytes where an address may be.
+// and visits only the few bytes where an address may be. The events of the
+// current block left after an address are kept for the next call.
 func (sc *scanner) next(f *found) bool {
+	limit := min(sc.limit, len(sc.b))
+	for {
+		if sc.m == 0 && !sc.nextBlock(limit) {
+			return false
+		}
+		a := sc.q + firstEvent(sc.m)
+		sc.m &= sc.m - 1
+		if a >= limit {
+			sc.m, sc.i = 0, max(sc.i, limit)
+			return false
+		}
+		end, ok := sc.atAnchor(a, f)
+		sc.i = max(sc.i, end)
+		if end-sc.q > stride {
+			sc.m = 0
+		} else {
+			sc.m &^= 1<<(end-sc.q) - 1
+		}
+		if sc.m == 0 {
+			sc.i = max(sc.i, sc.q+1+stride)
+		}
+		if ok {
+			sc.floor = end
+			return true
+		}
+	}
+}
+
+// nextBlock finds the next block with events at or after sc.i and before
+// limit; false when there is none. A block starts one byte early: that byte
+// is the neighbour of the first one decided.
+func (sc *scanner) nextBlock(limit int) bool {
 	b := sc.b
-	i, limit := sc.i, min(sc.limit, len(sc.b))
-	for i < limit {
-		// A block starts one byte early: that byte is the neighbour of
-		// the first one decided.
-		q := i - 1
+	for sc.i < limit {
+		q := sc.i - 1
 		var m uint64
 		if full := len(b) - 63; q >= sc.lo && q < full {
 			if q, m = scanBlocks(b, q, min(limit-1, full)); m == 0 {
-				i = q + 1
+				sc.i = q + 1
 				continue
 			}
-		} else {
-			m = eventsPadded(b, q, sc.lo)
+		} else if m = eventsPadded(b, q, sc.lo); m == 0 {
+			sc.i = q + 1 + stride
+			continue
 		}
-		i = q + 1 + stride
-		for m != 0 {
-			a := q + firstEvent(m)
-			m &= m - 1
-			if a >= limit {
-				i = limit
-				break
-			}
-			end, ok := sc.atAnchor(a, f)
-			if ok {
-				sc.i, sc.floor = end, end
-				return true
-			}
-			if end-q > stride {
-				i = end
-				break
-			}
-			m &^= 1<<(end-q) - 1
-		}
+		sc.q, sc.m = q, m
+		return true
 	}
-	sc.i = i
 	return false
 }
 
