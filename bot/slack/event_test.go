@@ -72,6 +72,7 @@ func TestFromEventsAPI(t *testing.T) {
 		{"other bot ignored", botMsg, false, "", "", "", false},
 		{"bot_message ignored", botSub, false, "", "", "", false},
 		{"own message ignored", slackfake.Message("C1", "UBOT", "1.3", "1.2.3.4"), false, "", "", "", false},
+		{"own CSV upload (file_shared) ignored", slackfake.FileShared("C1", "UBOT", "F9"), false, "", "", "", false},
 		{"empty ignored", slackfake.Message("C1", "U1", "1.4", "<@UBOT>"), false, "", "", "", false},
 	}
 	for i, tc := range tests {
