@@ -57,6 +57,17 @@ func TestHTMLGolden(t *testing.T) {
 	}
 }
 
+// TestGoldenCoverage makes sure the cases issue 7 names have goldens (the
+// same as Slack's).
+func TestGoldenCoverage(t *testing.T) {
+	for _, name := range []string{"malicious", "suspicious", "clean", "trusted", "unknown", "ipv6",
+		"batch200", "quota_exhausted", "error", "injection"} {
+		if _, err := os.Stat(filepath.Join("testdata", name+".golden.html")); err != nil {
+			t.Errorf("missing golden for %s: %v", name, err)
+		}
+	}
+}
+
 // TestHTMLLimits checks every example: valid Telegram HTML, under the
 // length and entity limits after parsing, and the heading shown.
 func TestHTMLLimits(t *testing.T) {
