@@ -111,6 +111,7 @@ type capWriter struct {
 	name      string
 }
 
+// Write passes p on, cut at the cap, and fails once the cap is passed.
 func (c *capWriter) Write(p []byte) (int, error) {
 	if int64(len(p)) > c.left {
 		n, _ := c.w.Write(p[:c.left])
