@@ -122,9 +122,9 @@ func (c *Config) defaults() error {
 			c.FileURL = base + "/file/bot%s/%s" // the same server, as a local Bot API server serves files
 		}
 	}
-	for name, v := range map[string]string{"API URL": c.APIURL, "file URL": c.FileURL} {
-		if err := checkEndpoint(v); err != nil {
-			return fmt.Errorf("telegram: %s %q: %w", name, v, err)
+	for _, e := range [...]struct{ name, v string }{{"API URL", c.APIURL}, {"file URL", c.FileURL}} {
+		if err := checkEndpoint(e.v); err != nil { // in order: a bad API URL is named first
+			return fmt.Errorf("telegram: %s %q: %w", e.name, e.v, err)
 		}
 	}
 	if c.WebhookURL != "" {
