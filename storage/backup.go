@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,14 +19,22 @@ const compactTxMax = 64 << 20
 
 // Backup writes a consistent copy of the whole database to w from one read
 // transaction, so writers go on meanwhile (bbolt's hot backup, Tx.WriteTo).
-// The copy is a database file in its own right.
-func (db *DB) Backup(w io.Writer) (int64, error) {
+// The copy is a database file in its own right. When ctx ends, the next
+// write to w fails with ctx's error, so the read transaction (which holds
+// back the growth of the file) ends too.
+func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	var n int64
 	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		var err error
-		n, err = tx.WriteTo(w)
+		n, err = tx.WriteTo(ctxWriter{ctx, w})
 		return err
 	})
+	if err != nil && ctx.Err() != nil {
+		err = ctx.Err() // bbolt wraps writer errors with %s
+	}
 	if err != nil {
 		return n, fmt.Errorf("backup %s: %w", db.path, err)
 	}
@@ -36,7 +45,10 @@ func (db *DB) Backup(w io.Writer) (int64, error) {
 // temporary file in the same directory, renamed into place once synced, so
 // path never holds a partial backup. It refuses to overwrite the database
 // itself.
-func (db *DB) BackupFile(path string) (int64, error) {
+func (db *DB) BackupFile(ctx context.Context, path string) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	if db.isSelf(path) {
 		return 0, intel.Errorf(intel.EInvalid, "备份文件不能是数据库本身", "backup target %s is the database itself", path)
 	}
@@ -44,7 +56,7 @@ func (db *DB) BackupFile(path string) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("backup %s: %w", db.path, err)
 	}
-	n, err := db.Backup(f)
+	n, err := db.Backup(ctx, f)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -63,8 +75,12 @@ func (db *DB) BackupFile(path string) (int64, error) {
 
 // Compact writes a compacted copy of the database to dst, which must not
 // exist yet; the live file is only read (in read transactions), so it may
-// be used meanwhile. Swap the files while tibot is stopped.
-func (db *DB) Compact(dst string) error {
+// be used meanwhile. Swap the files while tibot is stopped. ctx is checked
+// before it starts: bbolt.Compact itself cannot be interrupted.
+func (db *DB) Compact(ctx context.Context, dst string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if _, err := os.Stat(dst); !errors.Is(err, fs.ErrNotExist) {
 		return intel.Errorf(intel.EInvalid, "目标文件已存在", "compact target %s already exists", dst)
 	}
@@ -81,6 +97,20 @@ func (db *DB) Compact(dst string) error {
 		return fmt.Errorf("compact %s to %s: %w", db.path, dst, err)
 	}
 	return nil
+}
+
+// ctxWriter fails writes once ctx has ended.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+// Write writes p to the underlying writer unless ctx has ended.
+func (cw ctxWriter) Write(p []byte) (int, error) {
+	if err := cw.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return cw.w.Write(p)
 }
 
 // isSelf reports whether path names the database file.

@@ -25,7 +25,7 @@ func TestOpenCreatesFileAndBuckets(t *testing.T) {
 	if v != SchemaVersion() {
 		t.Errorf("schema version = %d, want %d", v, SchemaVersion())
 	}
-	stats, err := db.Stats()
+	stats, err := db.Stats(t.Context())
 	must(t, err)
 	if len(stats) != len(allBuckets) {
 		t.Errorf("Stats lists %d buckets, want %d: %+v", len(stats), len(allBuckets), stats)

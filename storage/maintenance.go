@@ -178,11 +178,15 @@ type BucketStats struct {
 	Alloc int // bytes of the pages allocated to the bucket (0 while it is inline)
 }
 
-// Stats returns key counts and sizes per bucket, in name order.
-func (db *DB) Stats() ([]BucketStats, error) {
+// Stats returns key counts and sizes per bucket, in name order. It stops
+// with ctx's error when ctx ends (each bucket is walked in full).
+func (db *DB) Stats(ctx context.Context) ([]BucketStats, error) {
 	var out []BucketStats
 	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		return tx.ForEach(func(name []byte, b *bbolt.Bucket) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			s := b.Stats()
 			out = append(out, BucketStats{
 				Name:  string(name),

@@ -78,7 +78,7 @@ func checkAfterPrune(t *testing.T, db *DB) {
 	if st, err := db.QuotaStatus(t.Context(), alice); err != nil || st.Used != 2 {
 		t.Errorf("today's quota after prune: %+v, %v", st, err)
 	}
-	stats, err := db.Stats()
+	stats, err := db.Stats(t.Context())
 	must(t, err)
 	for _, s := range stats {
 		if s.Name == "verdicts" && s.Keys != 1 || s.Name == "quota" && s.Keys != 1 {
@@ -162,7 +162,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	})
 	<-going // the writer is under way
 	path := filepath.Join(t.TempDir(), "backup.db")
-	n, err := db.BackupFile(path)
+	n, err := db.BackupFile(t.Context(), path)
 	stop.Store(true)
 	wg.Wait()
 	must(t, err)
@@ -209,11 +209,11 @@ func checkPrefix(t *testing.T, db *DB, minN, maxN int) int {
 
 func TestBackupRefusesItself(t *testing.T) {
 	db := MustOpen(t, Options{})
-	if _, err := db.BackupFile(db.Path()); intel.ErrorCode(err) != intel.EInvalid {
+	if _, err := db.BackupFile(t.Context(), db.Path()); intel.ErrorCode(err) != intel.EInvalid {
 		t.Fatalf("BackupFile(self) = %v, want EInvalid", err)
 	}
 	var buf bytes.Buffer
-	n, err := db.Backup(&buf)
+	n, err := db.Backup(t.Context(), &buf)
 	if err != nil || n != int64(buf.Len()) || n == 0 {
 		t.Fatalf("Backup = %d, %v (%d bytes written)", n, err, buf.Len())
 	}
@@ -223,8 +223,8 @@ func TestCompact(t *testing.T) {
 	db := MustOpen(t, Options{})
 	must(t, db.RecordLookups(t.Context(), seqEvents(0, 600)))
 	dst := filepath.Join(t.TempDir(), "compact.db")
-	must(t, db.Compact(dst))
-	if err := db.Compact(dst); intel.ErrorCode(err) != intel.EInvalid {
+	must(t, db.Compact(t.Context(), dst))
+	if err := db.Compact(t.Context(), dst); intel.ErrorCode(err) != intel.EInvalid {
 		t.Fatalf("Compact onto an existing file = %v, want EInvalid", err)
 	}
 	out := mustOpenAt(t, dst, Options{})
@@ -233,5 +233,44 @@ func TestCompact(t *testing.T) {
 	}
 	if v, err := out.Version(); err != nil || v != SchemaVersion() {
 		t.Fatalf("compacted schema version %d, %v", v, err)
+	}
+}
+
+// cancelingWriter cancels its context on the first write and counts the
+// writes that reached it.
+type cancelingWriter struct {
+	cancel context.CancelFunc
+	writes int
+}
+
+func (w *cancelingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	w.cancel()
+	return len(p), nil
+}
+
+// TestBackupStopsWithContext: a backup whose context ends stops at the next
+// write (ending its read transaction), and the file forms, Compact and
+// Stats refuse an ended context.
+func TestBackupStopsWithContext(t *testing.T) {
+	db := MustOpen(t, Options{})
+	must(t, db.RecordLookups(t.Context(), seqEvents(0, 2000)))
+	ctx, cancel := context.WithCancel(t.Context())
+	w := &cancelingWriter{cancel: cancel}
+	if _, err := db.Backup(ctx, w); !errors.Is(err, context.Canceled) || w.writes != 1 {
+		t.Fatalf("Backup = %v after %d writes, want context.Canceled after 1", err, w.writes)
+	}
+	dir := t.TempDir()
+	if _, err := db.BackupFile(ctx, filepath.Join(dir, "b.db")); !errors.Is(err, context.Canceled) {
+		t.Errorf("BackupFile = %v, want context.Canceled", err)
+	}
+	if err := db.Compact(ctx, filepath.Join(dir, "c.db")); !errors.Is(err, context.Canceled) {
+		t.Errorf("Compact = %v, want context.Canceled", err)
+	}
+	if _, err := db.Stats(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Stats = %v, want context.Canceled", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("files left behind: %v", left)
 	}
 }

@@ -19,7 +19,7 @@ import (
 type dbCommand struct {
 	args    []string // names of the positional arguments it requires
 	summary string
-	run     func(db *storage.DB, args []string, stdout, stderr io.Writer) error
+	run     func(ctx context.Context, db *storage.DB, args []string, stdout, stderr io.Writer) error
 }
 
 func dbCommands() map[string]dbCommand {
@@ -60,7 +60,7 @@ func runDB(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return dbExitCode(err, stderr)
 	}
 	defer db.Close()
-	if err := cmd.run(db, pos[1:], stdout, stderr); err != nil {
+	if err := cmd.run(ctx, db, pos[1:], stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "tibot db %s: %s\n", pos[0], dbErrorText(err))
 		return exitFailed
 	}
@@ -163,8 +163,8 @@ func dbErrorText(err error) string {
 	return err.Error()
 }
 
-func dbStats(db *storage.DB, _ []string, stdout, _ io.Writer) error {
-	stats, err := db.Stats()
+func dbStats(ctx context.Context, db *storage.DB, _ []string, stdout, _ io.Writer) error {
+	stats, err := db.Stats(ctx)
 	if err != nil {
 		return err
 	}
@@ -185,23 +185,23 @@ func dbStats(db *storage.DB, _ []string, stdout, _ io.Writer) error {
 	return tw.Flush()
 }
 
-func dbBackup(db *storage.DB, args []string, stdout, stderr io.Writer) error {
+func dbBackup(ctx context.Context, db *storage.DB, args []string, stdout, stderr io.Writer) error {
 	if args[0] == "-" {
-		n, err := db.Backup(stdout)
+		n, err := db.Backup(ctx, stdout)
 		if err == nil {
 			fmt.Fprintf(stderr, "backup: wrote %d bytes of %s to stdout\n", n, db.Path())
 		}
 		return err
 	}
-	n, err := db.BackupFile(args[0])
+	n, err := db.BackupFile(ctx, args[0])
 	if err == nil {
 		fmt.Fprintf(stdout, "backup: wrote %d bytes of %s to %s\n", n, db.Path(), args[0])
 	}
 	return err
 }
 
-func dbCompact(db *storage.DB, args []string, stdout, _ io.Writer) error {
-	if err := db.Compact(args[0]); err != nil {
+func dbCompact(ctx context.Context, db *storage.DB, args []string, stdout, _ io.Writer) error {
+	if err := db.Compact(ctx, args[0]); err != nil {
 		return err
 	}
 	before, err := os.Stat(db.Path())

@@ -62,7 +62,7 @@ func backupHandler(db *storage.DB, token string, logger *slog.Logger) http.Handl
 			return
 		}
 		w.Header().Set("Content-Type", "application/octet-stream")
-		n, err := db.Backup(w)
+		n, err := db.Backup(r.Context(), w)
 		if err != nil {
 			logger.Error("hot backup failed", "err", err)
 			return
