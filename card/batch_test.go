@@ -144,8 +144,9 @@ func TestCSV(t *testing.T) {
 	want := map[string]string{
 		"ip": "198.51.100.23", "level": "malicious", "level_zh": "恶意", "is_malicious": "true",
 		"severity": "critical", "confidence": "high", "threat_types": "C2", "threat_types_zh": "远控",
-		"info_types": "IDC", "tags": "a,b|c\"d", "country": "荷兰", "province": "'-2", "city": "'+1",
-		"carrier": "'=HYPERLINK(\"http://evil\")", "asn": "64500", "scene": "'@SUM(A1)",
+		"info_types": "IDC", "tags": "a,b|c\"d", "country": "Netherlands", "province": "'-2", "city": "'+1",
+		"carrier": "'=HYPERLINK(\"http://evil\")", "asn": "64500", "scene": "Data Center",
+		"country_zh": "荷兰", "scene_zh": "'@SUM(A1)",
 		"updated_at": "2025-05-14T09:30:00+08:00", "cached": "true", "error": "",
 	}
 	for k, w := range want {
@@ -153,7 +154,7 @@ func TestCSV(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, row[k], w)
 		}
 	}
-	if got := recs[2]; got[0] != "2001:db8::1" || got[1] != "unknown" || got[len(got)-1] != "超时" {
+	if got := recs[2]; got[0] != "2001:db8::1" || got[1] != "unknown" || got[20] != "超时" {
 		t.Errorf("failed row %q", got)
 	}
 }

@@ -129,7 +129,7 @@ func writeJSON(w io.Writer, vs []intel.Verdict) error {
 // writeCSV prints the verdicts as CSV with a header (card.CSV: the JSON
 // columns, UTF-8 with BOM for Excel).
 func writeCSV(w io.Writer, vs []intel.Verdict) error {
-	_, err := w.Write(card.CSV(vs))
+	_, err := w.Write(card.CSVWith(vs, errorText))
 	return err
 }
 
