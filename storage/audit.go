@@ -32,18 +32,22 @@ func (db *DB) AppendAudit(ctx context.Context, r intel.AuditRecord) error {
 	if r.At.IsZero() {
 		r.At = db.now()
 	}
+	return db.bolt.Update(func(tx *bbolt.Tx) error { return appendAuditTx(tx, r) })
+}
+
+// appendAuditTx appends r (At set) inside tx, so a change and its audit
+// record commit together.
+func appendAuditTx(tx *bbolt.Tx, r intel.AuditRecord) error {
 	raw, err := json.Marshal(auditRecord{Action: r.Action, Actor: r.Actor, Target: r.Target, Detail: r.Detail})
 	if err != nil {
 		return err
 	}
-	return db.bolt.Update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bucketAudit)
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		return b.Put(auditKey(r.At, seq), raw)
-	})
+	b := tx.Bucket(bucketAudit)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	return b.Put(auditKey(r.At, seq), raw)
 }
 
 // AuditLog returns the records with from <= At < to, oldest first (in

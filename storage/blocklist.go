@@ -61,7 +61,8 @@ func (db *DB) PutBlock(ctx context.Context, e intel.BlockEntry) error {
 	})
 }
 
-// GetBlock returns the entry for p, if any.
+// GetBlock returns the entry for p, if any. An active entry past its
+// Expires is returned as expired, even before the janitor records it.
 func (db *DB) GetBlock(ctx context.Context, p netip.Prefix) (intel.BlockEntry, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return intel.BlockEntry{}, false, err
@@ -80,17 +81,21 @@ func (db *DB) GetBlock(ctx context.Context, p netip.Prefix) (intel.BlockEntry, b
 		}
 		found = true
 		e, err = decodeBlock(k, raw)
+		e = expiredAt(e, db.now())
 		return err
 	})
 	return e, found && err == nil, err
 }
 
 // Blocks returns the entries in state ("" for all), sorted by address
-// (IPv4 before IPv6) and then by prefix length.
+// (IPv4 before IPv6) and then by prefix length. An active entry whose
+// Expires has passed (per the injected clock) counts as expired, even
+// before the janitor records it: firewalls never get it.
 func (db *DB) Blocks(ctx context.Context, state intel.BlockState) ([]intel.BlockEntry, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	now := db.now()
 	var out []intel.BlockEntry
 	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketBlocklist).ForEach(func(k, v []byte) error {
@@ -98,6 +103,7 @@ func (db *DB) Blocks(ctx context.Context, state intel.BlockState) ([]intel.Block
 			if err != nil {
 				return err
 			}
+			e = expiredAt(e, now)
 			if state == "" || e.State == state {
 				out = append(out, e)
 			}

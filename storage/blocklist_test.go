@@ -17,7 +17,7 @@ func block(p string, s intel.BlockState) intel.BlockEntry {
 }
 
 func TestBlocklist(t *testing.T) {
-	db := MustOpen(t, Options{})
+	db := MustOpen(t, Options{Now: newClock(t0).Now}) // before the entries expire
 	for _, e := range []intel.BlockEntry{
 		block("2001:db8::/32", intel.BlockActive),
 		block("203.0.113.7/32", intel.BlockActive),

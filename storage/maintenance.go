@@ -11,8 +11,9 @@ import (
 
 // Pruning works in chunks so no write transaction is ever long: a read
 // transaction collects up to pruneChunk expired keys (scanning at most
-// pruneScan keys), then a short update deletes them, re-checking each value
-// in case it was refreshed in between.
+// pruneScan keys), then a short update deletes them (or, for the
+// blocklist, marks them expired), re-checking each value in case it was
+// refreshed in between.
 const (
 	pruneChunk = 1000
 	pruneScan  = 20000
@@ -27,6 +28,7 @@ type PruneStats struct {
 	Lookups  int // history events older than the retention
 	Seen     int // per-IP seen records last updated before the retention
 	Quotas   int // quota counters of past days
+	Blocks   int // active blocklist entries past their Expires, now expired
 }
 
 // pruner describes how to prune one bucket.
@@ -36,11 +38,15 @@ type pruner struct {
 	// sorted buckets keep expired keys first, so a scan stops at the first
 	// live key.
 	sorted bool
+	// settle handles one expired key inside the update; nil deletes it.
+	settle func(tx *bbolt.Tx, k, v []byte) error
 }
 
 // Prune deletes expired cache entries, history and seen records older than
-// Options.HistoryRetention, and quota counters of past days. The audit log
-// and the blocklist are never pruned here.
+// Options.HistoryRetention, and quota counters of past days. It moves active
+// blocklist entries past their Expires to the expired state, each with an
+// "expire" audit record by "system" written in the same update. Nothing is
+// ever deleted from the audit log or the blocklist here.
 func (db *DB) Prune(ctx context.Context) (PruneStats, error) {
 	now := db.now()
 	cutoff := now.Add(-db.opts.HistoryRetention)
@@ -49,10 +55,11 @@ func (db *DB) Prune(ctx context.Context) (PruneStats, error) {
 		p pruner
 		n *int
 	}{
-		{pruner{bucketVerdicts, db.verdictExpired(now), false}, &st.Verdicts},
-		{pruner{bucketLookups, lookupOld(appendTime(nil, cutoff)), true}, &st.Lookups},
-		{pruner{bucketSeen, seenOld(unixNano(cutoff)), false}, &st.Seen},
-		{pruner{bucketQuota, quotaStale(db.day(now)), false}, &st.Quotas},
+		{pruner{bucketVerdicts, db.verdictExpired(now), false, nil}, &st.Verdicts},
+		{pruner{bucketLookups, lookupOld(appendTime(nil, cutoff)), true, nil}, &st.Lookups},
+		{pruner{bucketSeen, seenOld(unixNano(cutoff)), false, nil}, &st.Seen},
+		{pruner{bucketQuota, quotaStale(db.day(now)), false, nil}, &st.Quotas},
+		{pruner{bucketBlocklist, blockExpired(now), false, expireBlock(now)}, &st.Blocks},
 	}
 	for _, s := range steps {
 		n, err := db.pruneBucket(ctx, s.p)
@@ -113,7 +120,8 @@ func (db *DB) collectExpired(p pruner, after []byte) (keys [][]byte, next []byte
 	return keys, next, err
 }
 
-// deleteExpired deletes keys that are still expired, in one update.
+// deleteExpired deletes (or settles, see pruner.settle) the keys that are
+// still expired, in one update.
 func (db *DB) deleteExpired(p pruner, keys [][]byte) (int, error) {
 	if len(keys) == 0 {
 		return 0, nil
@@ -123,10 +131,11 @@ func (db *DB) deleteExpired(p pruner, keys [][]byte) (int, error) {
 		b := tx.Bucket(p.bucket)
 		n = 0
 		for _, k := range keys {
-			if v := b.Get(k); v == nil || !p.expired(k, v) {
+			v := b.Get(k)
+			if v == nil || !p.expired(k, v) {
 				continue
 			}
-			if err := b.Delete(k); err != nil {
+			if err := p.apply(tx, b, k, v); err != nil {
 				return err
 			}
 			n++
@@ -137,6 +146,14 @@ func (db *DB) deleteExpired(p pruner, keys [][]byte) (int, error) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// apply settles one expired key, deleting it by default.
+func (p pruner) apply(tx *bbolt.Tx, b *bbolt.Bucket, k, v []byte) error {
+	if p.settle != nil {
+		return p.settle(tx, k, v)
+	}
+	return b.Delete(k)
 }
 
 // RunJanitor prunes once now and then every interval (DefaultJanitorInterval
@@ -167,7 +184,7 @@ func (db *DB) janitorRound(ctx context.Context) {
 		return
 	}
 	db.log.Info("pruned", "verdicts", st.Verdicts, "lookups", st.Lookups,
-		"seen", st.Seen, "quotas", st.Quotas, "dur", time.Since(start))
+		"seen", st.Seen, "quotas", st.Quotas, "blocks_expired", st.Blocks, "dur", time.Since(start))
 }
 
 // BucketStats describes one bucket.
