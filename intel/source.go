@@ -81,6 +81,10 @@ type DeferredItem struct {
 	QueuedAt time.Time     `json:"queued_at"`
 	Targets  []ReplyTarget `json:"targets"`
 	Subject  Subject       `json:"subject"`
+	// Attempts counts the answers that were tried and failed (the chat
+	// platform refused the post); the item is given up after a bounded
+	// number of them. Queueing the same IP twice keeps the larger count.
+	Attempts int `json:"attempts,omitempty"`
 }
 
 // DeferredQueue holds lookups postponed until quota is back. Queueing the

@@ -21,6 +21,8 @@ type deferredRecord struct {
 	QueuedAt int64          `json:"queued_at"` // UnixNano
 	Targets  []targetRecord `json:"targets"`
 	Subject  subjectRecord  `json:"subject"`
+	// Attempts is absent in records written before it existed (0).
+	Attempts int `json:"attempts,omitempty"`
 }
 
 type targetRecord struct {
@@ -38,7 +40,8 @@ type subjectRecord struct {
 
 // Defer queues items in one update. An address already queued (or twice in
 // items) stays one item: targets are merged without duplicates, the higher
-// priority and the earlier QueuedAt are kept, and so is the first subject.
+// priority, the earlier QueuedAt and the larger Attempts are kept, and so
+// is the first subject.
 // A zero QueuedAt becomes now; an invalid IP is EInvalid.
 func (db *DB) Defer(ctx context.Context, items []intel.DeferredItem) error {
 	if err := ctx.Err(); err != nil {
@@ -90,6 +93,7 @@ func deferTx(tx *bbolt.Tx, it intel.DeferredItem) error {
 // mergeDeferred folds b into a (same IP).
 func mergeDeferred(a, b intel.DeferredItem) intel.DeferredItem {
 	a.Priority = max(a.Priority, b.Priority)
+	a.Attempts = max(a.Attempts, b.Attempts)
 	if b.QueuedAt.Before(a.QueuedAt) {
 		a.QueuedAt = b.QueuedAt
 	}
@@ -170,6 +174,7 @@ func encodeDeferred(it intel.DeferredItem) ([]byte, error) {
 		QueuedAt: unixNano(it.QueuedAt),
 		Targets:  make([]targetRecord, len(it.Targets)),
 		Subject:  subjectRecord{Platform: it.Subject.Platform, User: it.Subject.User, Admin: it.Subject.Admin},
+		Attempts: it.Attempts,
 	}
 	for i, t := range it.Targets {
 		r.Targets[i] = targetRecord{Platform: t.Platform, Chat: t.Chat, Thread: t.Thread, User: t.User}
@@ -187,6 +192,7 @@ func decodeDeferred(ip netip.Addr, raw []byte) (intel.DeferredItem, error) {
 		Priority: r.Priority,
 		QueuedAt: timeOf(r.QueuedAt),
 		Subject:  intel.Subject{Platform: r.Subject.Platform, User: r.Subject.User, Admin: r.Subject.Admin},
+		Attempts: r.Attempts,
 	}
 	for _, t := range r.Targets {
 		it.Targets = append(it.Targets, intel.ReplyTarget{Platform: t.Platform, Chat: t.Chat, Thread: t.Thread, User: t.User})

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"go.etcd.io/bbolt"
+
 	"tibot/intel"
 )
 
@@ -92,5 +94,41 @@ func TestDeferredInvalid(t *testing.T) {
 	}
 	if got, err := db.TakeDeferred(t.Context(), 0); err != nil || got != nil {
 		t.Fatalf("TakeDeferred(0) = %v, %v", got, err)
+	}
+}
+
+// TestDeferredAttempts: the failed-answer count survives the queue and a
+// reopen, merging keeps the larger count, and records written before the
+// field existed decode with 0.
+func TestDeferredAttempts(t *testing.T) {
+	db := MustOpen(t, Options{})
+	a := intel.DeferredItem{IP: ip("198.51.100.1"), QueuedAt: t0, Attempts: 3}
+	fewer := a
+	fewer.Attempts = 1
+	b := intel.DeferredItem{IP: ip("198.51.100.2"), QueuedAt: t0.Add(time.Minute)}
+	more := b
+	more.Attempts = 2
+	must(t, db.Defer(t.Context(), []intel.DeferredItem{a, b}))
+	must(t, db.Defer(t.Context(), []intel.DeferredItem{fewer, more}))
+	legacy := []byte(`{"priority":0,"queued_at":1,"targets":null,"subject":{"platform":"","user":""}}`)
+	must(t, db.bolt.Update(func(tx *bbolt.Tx) error {
+		old := ip("198.51.100.3")
+		if err := tx.Bucket(bucketDeferredOrder).Put(orderKey(0, timeOf(1), old), nil); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketDeferred).Put(ipKey(old), legacy)
+	}))
+	db = reopen(t, db, Options{})
+
+	got, err := db.TakeDeferred(t.Context(), 10)
+	must(t, err)
+	want := map[string]int{"198.51.100.3": 0, "198.51.100.1": 3, "198.51.100.2": 2}
+	if len(got) != len(want) {
+		t.Fatalf("took %v, want %d items", addrs(got), len(want))
+	}
+	for _, it := range got {
+		if it.Attempts != want[it.IP.String()] {
+			t.Errorf("%s has %d attempts, want %d", it.IP, it.Attempts, want[it.IP.String()])
+		}
 	}
 }
