@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"path"
 	"strings"
 	"sync"
@@ -176,19 +175,6 @@ func (c *emuClient) find(what string, pred func(emuMessage) bool) emuMessage {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// emulatorURL returns TIBOT_TG_EMULATOR_URL; unset skips the test, except
-// in CI where the emulator must have been started.
-func emulatorURL(t *testing.T) string {
-	base := os.Getenv("TIBOT_TG_EMULATOR_URL")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("emulator not started: TIBOT_TG_EMULATOR_URL is unset in CI (run .ci/telegram-emulator.sh start)")
-		}
-		t.Skip("TIBOT_TG_EMULATOR_URL unset: run .ci/telegram-emulator.sh start and export TIBOT_TG_EMULATOR_URL=http://127.0.0.1:9311")
-	}
-	return strings.TrimRight(base, "/")
 }
 
 func TestTelegramEmulatorSmoke(t *testing.T) {
