@@ -22,11 +22,15 @@ import (
 // nothing. Other failures (upstream errors) are answered with the failed
 // verdict so the promise is kept.
 //
+// When answer fails (the chat platform is briefly down), the item is not
+// counted and is put back with Attempts raised by one, so a later call
+// answers it from the cache; after MaxAnswerAttempts failures it is given
+// up with an Error log line (see Requeue).
+//
 // Items put back are set aside until the end of the call, so one call
-// visits each queued item at most once; a subject over quota cannot starve
-// the others. Draining stops early when the key pool is spent. answer
-// errors are logged, and that item is not counted. The error return is only
-// for failures of the queue itself.
+// visits each queued item at most once; a subject over quota or a failing
+// chat cannot starve the others. Draining stops early when the key pool is
+// spent. The error return is only for failures of the queue itself.
 func (s *Service) DrainDeferred(ctx context.Context, n int, answer func(ctx context.Context, item intel.DeferredItem, v intel.Verdict) error) (int, error) {
 	if s.c.Queue == nil || n <= 0 {
 		return 0, nil
@@ -90,8 +94,9 @@ func (s *Service) drainItems(ctx context.Context, items []intel.DeferredItem, an
 type answerFunc = func(ctx context.Context, item intel.DeferredItem, v intel.Verdict) error
 
 // answerGroup answers the items of one subject from res. Items that met
-// EQuota again are returned to be put back; poolSpent reports that some
-// met it at the key pool rather than at the subject's quota.
+// EQuota again, and items whose answer failed (Attempts raised, under the
+// cap), are returned to be put back; poolSpent reports that some met EQuota
+// at the key pool rather than at the subject's quota.
 func (s *Service) answerGroup(ctx context.Context, group []intel.DeferredItem, res Result, answer answerFunc) (answered int, back []intel.DeferredItem, poolSpent bool) {
 	vs := make(map[netip.Addr]intel.Verdict, len(res.Verdicts))
 	quotaErrs := 0
@@ -110,7 +115,10 @@ func (s *Service) answerGroup(ctx context.Context, group []intel.DeferredItem, r
 			back = append(back, it)
 		default:
 			if err := answer(ctx, it, v); err != nil {
-				s.c.Logger.WarnContext(ctx, "deferred answer", "ip", it.IP, "err", err)
+				s.c.Logger.WarnContext(ctx, "deferred answer", "ip", it.IP, "attempt", it.Attempts+1, "err", err)
+				if it, ok := s.retry(ctx, it); ok {
+					back = append(back, it)
+				}
 				continue
 			}
 			answered++

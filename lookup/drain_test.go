@@ -47,10 +47,11 @@ func TestDrainDeferred(t *testing.T) {
 		{name: "no subject user: unmetered",
 			items: []intel.DeferredItem{item(pub(1), 1, intel.Subject{})},
 			limit: 0, n: 5, want: 1, wantUsed: map[intel.Subject]int{}, wantSent: []netip.Addr{pub(1)}},
-		{name: "a failed answer is not counted",
+		{name: "a failed answer is not counted and is put back",
 			items:     []intel.DeferredItem{item(pub(1), 2, alice), item(pub(2), 1, alice)},
 			answerErr: map[netip.Addr]bool{pub(1): true},
-			limit:     5, n: 5, want: 1, wantUsed: map[intel.Subject]int{alice: 2}, wantSent: []netip.Addr{pub(1), pub(2)}},
+			limit:     5, n: 5, want: 1, wantLeft: []netip.Addr{pub(1)},
+			wantUsed: map[intel.Subject]int{alice: 2}, wantSent: []netip.Addr{pub(1), pub(2)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
