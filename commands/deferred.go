@@ -17,6 +17,9 @@ type Drainer interface {
 	// DrainDeferred answers up to n queued addresses whose subjects have
 	// quota again, calling answer once per item.
 	DrainDeferred(ctx context.Context, n int, answer func(ctx context.Context, item intel.DeferredItem, v intel.Verdict) error) (int, error)
+	// Requeue puts back items whose answer could not be posted, counting
+	// the attempt (and giving up after a bounded number of them).
+	Requeue(ctx context.Context, items []intel.DeferredItem) error
 }
 
 // Defaults for DeferredConfig.
@@ -30,7 +33,7 @@ type DeferredConfig struct {
 	Queue Drainer
 	// Posters sends answers, by platform name ("slack", "telegram",
 	// "console"). Answers for a platform without a poster are logged and
-	// dropped.
+	// dropped; answers whose post fails are queued again for that thread.
 	Posters map[string]bot.Poster
 	Every   time.Duration    // time between drains in Run, default DefaultDeferredEvery
 	Batch   int              // items per drain, default DefaultDeferredBatch
@@ -82,7 +85,10 @@ func (w *DeferredWorker) Run(ctx context.Context) error {
 }
 
 // RunOnce drains what the queue can answer now and posts the answers,
-// grouped per reply target. It returns how many queued items were answered.
+// grouped per reply target. When a post fails (the platform is briefly
+// down), that thread's items are queued again for it alone, so a later run
+// answers them (from the cache) and other threads are not posted twice. It
+// returns how many queued items were drained and handed to the posters.
 func (w *DeferredWorker) RunOnce(ctx context.Context) (int, error) {
 	var groups []*answerGroup
 	byTarget := map[intel.ReplyTarget]*answerGroup{}
@@ -98,37 +104,71 @@ func (w *DeferredWorker) RunOnce(ctx context.Context) (int, error) {
 		}
 		return nil
 	})
-	for _, g := range groups {
-		if perr := w.post(ctx, g); perr != nil {
-			w.c.Logger.WarnContext(ctx, "post deferred answer", "platform", g.target.Platform,
-				"chat", g.target.Chat, "ips", len(g.verdicts), "err", perr)
-		}
-	}
+	w.postAll(ctx, groups)
 	if err != nil {
 		return n, fmt.Errorf("drain deferred queue: %w", err)
 	}
 	return n, nil
 }
 
+// postAll posts every group's answer and requeues the items of the groups
+// whose post failed (not those without a poster: that does not heal).
+func (w *DeferredWorker) postAll(ctx context.Context, groups []*answerGroup) {
+	var again []intel.DeferredItem
+	for _, g := range groups {
+		err := w.post(ctx, g)
+		if err == nil {
+			continue
+		}
+		w.c.Logger.WarnContext(ctx, "post deferred answer", "platform", g.target.Platform,
+			"chat", g.target.Chat, "ips", len(g.verdicts), "err", err)
+		if !errors.Is(err, errNoPoster) {
+			again = append(again, g.retryItems()...)
+		}
+	}
+	if len(again) == 0 {
+		return
+	}
+	if err := w.c.Queue.Requeue(context.WithoutCancel(ctx), again); err != nil {
+		w.c.Logger.ErrorContext(ctx, "requeue deferred answers", "items", len(again), "err", err)
+	}
+}
+
+// errNoPoster is in the chain of post's error for a platform without a
+// poster.
+var errNoPoster = errors.New("no poster")
+
 // answerGroup is every answer due in one thread.
 type answerGroup struct {
 	target   intel.ReplyTarget
+	items    []intel.DeferredItem
 	verdicts []intel.Verdict
 	queuedAt time.Time // earliest
 }
 
 func (g *answerGroup) add(it intel.DeferredItem, v intel.Verdict) {
+	g.items = append(g.items, it)
 	g.verdicts = append(g.verdicts, v)
 	if !it.QueuedAt.IsZero() && (g.queuedAt.IsZero() || it.QueuedAt.Before(g.queuedAt)) {
 		g.queuedAt = it.QueuedAt
 	}
 }
 
+// retryItems returns g's items addressed to g's thread only.
+func (g *answerGroup) retryItems() []intel.DeferredItem {
+	out := make([]intel.DeferredItem, len(g.items))
+	for i, it := range g.items {
+		it.Targets = []intel.ReplyTarget{g.target}
+		out[i] = it
+	}
+	return out
+}
+
 // post sends g's answer through the poster of its platform.
 func (w *DeferredWorker) post(ctx context.Context, g *answerGroup) error {
 	p, ok := w.c.Posters[g.target.Platform]
 	if !ok || p == nil {
-		return fmt.Errorf("no poster for platform %q", g.target.Platform)
+		return fmt.Errorf("%w for platform %q", errNoPoster, g.target.Platform)
 	}
 	_, err := p.Post(ctx, bot.Target{Chat: g.target.Chat, Thread: g.target.Thread}, deferredCard(g, w.c.Now()))
 	return err
