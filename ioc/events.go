@@ -55,21 +55,25 @@ const stride = 51
 // event), versions and names. This is the plain
 // Go version, a byte at a time; amd64 has an AVX2 one.
 func eventsBlock(b *[64]byte) uint64 {
-	var m [nClass]uint64
+	var dot, col, hex, open, dd, lead uint64
 	for k, c := range b {
-		t := class7[c]
-		for j := range nClass {
-			m[j] |= uint64(t>>j&1) << k
+		if t := uint64(class7[c]); t != 0 {
+			dot |= t >> kDot & 1 << k
+			col |= t >> kCol & 1 << k
+			hex |= t >> kHex & 1 << k
+			open |= t >> kOpen & 1 << k
+			dd |= t >> kD & 1 << k
+			lead |= t >> kLead & 1 << k
 		}
 	}
-	ev := m[kOpen] & (m[kHex] << 1) & ((m[kDot] | m[kCol] | m[kD]) >> 1)
-	ev |= m[kCol] & (m[kCol] >> 1) &^ (m[kCol] << 1)
-	ev |= m[kLead]
-	h := (m[kHex] << 1) & (m[kHex] >> 1)
-	d := m[kDot] & h
+	ev := open & (hex << 1) & ((dot | col | dd) >> 1)
+	ev |= col & (col >> 1) &^ (col << 1)
+	ev |= lead
+	h := (hex << 1) & (hex >> 1)
+	d := dot & h
 	d &= d>>2 | d>>3 | d>>4
 	d &= d>>2 | d>>3 | d>>4
-	c := m[kCol] & h
+	c := col & h
 	c &= c>>2 | c>>3 | c>>4 | c>>5
 	c &= c>>2 | c>>3 | c>>4 | c>>5
 	c &= c>>2 | c>>3 | c>>4 | c>>5
