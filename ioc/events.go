@@ -54,7 +54,9 @@ const stride = 51
 // a dozen dots and colons in times (2025:14:31:07 has three colons: no
 // event), versions and names. This is the plain
 // Go version, a byte at a time; amd64 has an AVX2 one.
-func eventsBlock(b *[64]byte) uint64 {
+//
+// run marks the bytes of the block that are hex digits, dots or colons.
+func eventsBlock(b *[64]byte) (ev, run uint64) {
 	var dot, col, hex, open, dd, lead uint64
 	for k, c := range b {
 		if t := uint64(class7[c]); t != 0 {
@@ -66,7 +68,7 @@ func eventsBlock(b *[64]byte) uint64 {
 			lead |= t >> kLead & 1 << k
 		}
 	}
-	ev := open & (hex << 1) & ((dot | col | dd) >> 1)
+	ev = open & (hex << 1) & ((dot | col | dd) >> 1)
 	ev |= col & (col >> 1) &^ (col << 1)
 	ev |= lead
 	h := (hex << 1) & (hex >> 1)
@@ -77,24 +79,24 @@ func eventsBlock(b *[64]byte) uint64 {
 	c &= c>>2 | c>>3 | c>>4 | c>>5
 	c &= c>>2 | c>>3 | c>>4 | c>>5
 	c &= c>>2 | c>>3 | c>>4 | c>>5
-	return (ev | d | c) & (1<<(stride+1) - 2)
+	return (ev | d | c) & (1<<(stride+1) - 2), dot | col | hex
 }
 
 // eventsFromGo returns the first block at q, q+stride, … before end that
-// has events, with its mask, or the first block start at or after end and
-// 0. Every block before end must lie inside b.
-func eventsFromGo(b []byte, q, end int) (int, uint64) {
+// has events, with its event and run masks, or the first block start at or
+// after end and 0, 0. Every block before end must lie inside b.
+func eventsFromGo(b []byte, q, end int) (int, uint64, uint64) {
 	for ; q < end; q += stride {
-		if m := eventsBlock((*[64]byte)(b[q : q+64])); m != 0 {
-			return q, m
+		if m, run := eventsBlock((*[64]byte)(b[q : q+64])); m != 0 {
+			return q, m, run
 		}
 	}
-	return q, 0
+	return q, 0, 0
 }
 
 // eventsPadded is eventsBlock for a block that starts before lo or runs
 // past the end of b: the missing bytes count as NUL, which is no class.
-func eventsPadded(b []byte, q, lo int) uint64 {
+func eventsPadded(b []byte, q, lo int) (uint64, uint64) {
 	var pad [64]byte
 	for k := range pad {
 		if p := q + k; p >= lo && p < len(b) {

@@ -42,12 +42,12 @@ GLOBL consts<>(SB), RODATA|NOPTR, $0x180
 #define CHAIN5 \
 	MOVQ AX, BX; SHRQ $2, BX; MOVQ AX, DX; SHRQ $3, DX; ORQ DX, BX; MOVQ AX, DX; SHRQ $4, DX; ORQ DX, BX; MOVQ AX, DX; SHRQ $5, DX; ORQ DX, BX; ANDQ BX, AX
 
-// func eventsFrom(b []byte, q, end int) (pos int, mask uint64)
+// func eventsFrom(b []byte, q, end int) (pos int, mask, run uint64)
 //
 // eventsBlock (events.go) for the blocks at q, q+stride, … before end, with
 // AVX2; it returns the first block with events. Every block before end must
 // lie inside b.
-TEXT ·eventsFrom(SB), NOSPLIT, $0-56
+TEXT ·eventsFrom(SB), NOSPLIT, $0-64
 	MOVQ q+24(FP), DI
 	VMOVDQU consts<>+0x000(SB), Y5
 	VMOVDQU consts<>+0x020(SB), Y6
@@ -74,6 +74,9 @@ loop:
 	XORQ R13, R13
 	HALF(0, 0)
 	HALF(32, 32)
+	MOVQ R8, CX // run bytes: hex digits, dots and colons
+	ORQ R9, CX
+	ORQ R10, CX
 
 	// hex, bracket, then '.' ':' or 'd': 1[.]2, 1(dot)2, 2001[:]db8.
 	MOVQ R8, AX
@@ -129,12 +132,14 @@ found:
 	VZEROUPPER
 	MOVQ DI, pos+40(FP)
 	MOVQ SI, mask+48(FP)
+	MOVQ CX, run+56(FP)
 	RET
 
 none:
 	VZEROUPPER
 	MOVQ DI, pos+40(FP)
 	MOVQ $0, mask+48(FP)
+	MOVQ $0, run+56(FP)
 	RET
 
 // func hasAVX2() bool

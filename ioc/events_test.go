@@ -18,10 +18,10 @@ func TestScanBlocks(t *testing.T) {
 		}
 		q := rng.IntN(64)
 		end := q + rng.IntN(len(b)-64-q)
-		gp, gm := scanBlocks(b, q, end)
-		wp, wm := eventsFromGo(b, q, end)
-		if gp != wp || gm != wm {
-			t.Fatalf("scanBlocks(q=%d end=%d) = %d %064b, want %d %064b", q, end, gp, gm, wp, wm)
+		gp, gm, gr := scanBlocks(b, q, end)
+		wp, wm, wr := eventsFromGo(b, q, end)
+		if gp != wp || gm != wm || gr != wr {
+			t.Fatalf("scanBlocks(q=%d end=%d) = %d %064b %064b, want %d %064b %064b", q, end, gp, gm, gr, wp, wm, wr)
 		}
 	}
 }

@@ -51,12 +51,16 @@ func (r *run) kindAt(p int) uint8 {
 // slice of b. A run that meets a byte that may start a full-width or
 // defanged character is read again by collectWide. The parsers reject
 // groups too long for an address.
-func (r *run) collect(b []byte, i int) int {
+//
+// j is where the ASCII run ends when the caller knows it (-1 otherwise).
+func (r *run) collect(b []byte, i, j int) int {
 	r.start, r.over, r.ascii = i, false, true
 	end := min(len(b), i+maxRun)
-	j := i
-	for j < end && cls[b[j]]&(cHex|cSep) != 0 {
-		j++
+	if j < 0 || j > end {
+		j = i
+		for j < end && cls[b[j]]&(cHex|cSep) != 0 {
+			j++
+		}
 	}
 	if j < len(b) {
 		if c := b[j]; c >= 0x80 || cls[c]&cOpen != 0 {

@@ -22,7 +22,7 @@ func ParseIP(s string) (netip.Addr, error) {
 		b = b[1 : len(b)-1]
 	}
 	var r run
-	end := r.collect(b, 0)
+	end := r.collect(b, 0, -1)
 	if r.over || r.n == 0 || !zoneOnly(b[end:]) {
 		return netip.Addr{}, fmt.Errorf("%w: %q", ErrNotIP, s)
 	}

@@ -1,6 +1,9 @@
 package ioc
 
-import "unicode/utf8"
+import (
+	"math/bits"
+	"unicode/utf8"
+)
 
 // maxStep bounds how far past a trigger byte one scanner step reads: a full
 // run, then a port or zone and the " > " arrow. The streaming reader keeps
@@ -31,6 +34,7 @@ type scanner struct {
 	floor int    // end of the last occurrence: the next one starts at or after it
 	q     int    // start of the current block
 	m     uint64 // its events not visited yet (bit k: b[q+k])
+	run   uint64 // its hex digits, dots and colons
 	r     run
 }
 
@@ -75,17 +79,17 @@ func (sc *scanner) nextBlock(limit int) bool {
 	b := sc.b
 	for sc.i < limit {
 		q := sc.i - 1
-		var m uint64
+		var m, run uint64
 		if full := len(b) - 63; q >= sc.lo && q < full {
-			if q, m = scanBlocks(b, q, min(limit-1, full)); m == 0 {
+			if q, m, run = scanBlocks(b, q, min(limit-1, full)); m == 0 {
 				sc.i = q + 1
 				continue
 			}
-		} else if m = eventsPadded(b, q, sc.lo); m == 0 {
+		} else if m, run = eventsPadded(b, q, sc.lo); m == 0 {
 			sc.i = q + 1 + stride
 			continue
 		}
-		sc.q, sc.m = q, m
+		sc.q, sc.m, sc.run = q, m, run
 		return true
 	}
 	return false
@@ -126,8 +130,12 @@ func (sc *scanner) atAnchor(a int, f *found) (int, bool) {
 func (sc *scanner) runStart(a int) int {
 	b, s := sc.b, a
 	stop := max(sc.lo, a-maxRun)
-	for s > stop && cls[b[s-1]]&(cHex|cSep) != 0 {
-		s--
+	if below := ^sc.run & (1<<(a-sc.q) - 1); below != 0 {
+		s = max(stop, sc.q+64-bits.LeadingZeros64(below)) // after the last non-run byte
+	} else {
+		for s > stop && cls[b[s-1]]&(cHex|cSep) != 0 {
+			s--
+		}
 	}
 	if s == a-maxRun && s > sc.lo && cls[b[s-1]]&(cHex|cSep) != 0 {
 		return -1
@@ -185,7 +193,13 @@ func (sc *scanner) midWord(i int) bool {
 // candidate reads the run at b[i] and decides whether it holds an address.
 func (sc *scanner) candidate(i int, f *found) (int, bool) {
 	r := &sc.r
-	end := r.collect(sc.b, i)
+	end := -1 // where the run ends, if the block's run mask shows it
+	if rel := i - sc.q; rel >= 0 && rel < 64 {
+		if above := ^sc.run >> rel; above != 0 {
+			end = i + bits.TrailingZeros64(above)
+		}
+	}
+	end = r.collect(sc.b, i, end)
 	if r.over {
 		return end, false
 	}
