@@ -71,6 +71,28 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
+// parseNoArgs parses the flags of a command that takes no positional
+// argument; done reports that the command ends here with code (help: 0, bad
+// flags or a stray argument: 2).
+func (s stdio) parseNoArgs(fs *flag.FlagSet, args []string, cmd, hint string) (code int, done bool) {
+	pos, err := parseFlags(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK, true
+	case err != nil:
+		return exitUsage, true
+	case len(pos) > 0:
+		s.errorf(cmd, "unexpected argument %q%s", pos[0], hint)
+		return exitUsage, true
+	}
+	return exitOK, false
+}
+
+// textLogger writes structured text logs at level and above on stderr.
+func (s stdio) textLogger(level slog.Level) *slog.Logger {
+	return slog.New(slog.NewTextHandler(s.stderr, &slog.HandlerOptions{Level: level}))
+}
+
 // parseFlags parses flags placed anywhere among args ("check 1.2.3.4
 // --format json"), stopping at "--", and returns the positional arguments.
 // It returns flag.ErrHelp for -h.

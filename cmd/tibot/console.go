@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -42,14 +41,18 @@ func (s stdio) console(ctx context.Context, args []string, now func() time.Time)
 	fs.StringVar(&cf.user, "user", firstNonEmpty(s.getenv("USER"), s.getenv("USERNAME"), "analyst"), "user name to chat as")
 	fs.BoolVar(&cf.admin, "admin", false, "chat as an admin (may use /ip --fresh, admin quota)")
 	fs.BoolVar(&cf.verbose, "v", false, "log every message on stderr")
-	if code, done := s.parseConsoleFlags(fs, args); done {
+	if code, done := s.parseNoArgs(fs, args, "console", " (type messages on standard input)"); done {
 		return code
 	}
 	if err := ef.load(s.getenv); err != nil {
 		s.errorf("console", "%v", err)
 		return exitUsage
 	}
-	logger := s.consoleLogger(cf.verbose)
+	level := slog.LevelWarn // every message with -v
+	if cf.verbose {
+		level = slog.LevelInfo
+	}
+	logger := s.textLogger(level)
 	e, code := s.open(ctx, "console", cfg, engineOptions{NoCache: ef.noCache, Demo: cf.demo, Logger: logger, Now: now})
 	if e == nil {
 		return code
@@ -60,31 +63,6 @@ func (s stdio) console(ctx context.Context, args []string, now func() time.Time)
 		return exitFailed
 	}
 	return exitOK
-}
-
-// parseConsoleFlags parses args; done reports that the command ends here
-// with code (help: 0, bad flags or stray arguments: 2).
-func (s stdio) parseConsoleFlags(fs *flag.FlagSet, args []string) (code int, done bool) {
-	pos, err := parseFlags(fs, args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return exitOK, true
-	case err != nil:
-		return exitUsage, true
-	case len(pos) > 0:
-		s.errorf("console", "unexpected argument %q (type messages on standard input)", pos[0])
-		return exitUsage, true
-	}
-	return exitOK, false
-}
-
-// consoleLogger logs warnings (every message with -v) on stderr.
-func (s stdio) consoleLogger(verbose bool) *slog.Logger {
-	level := slog.LevelWarn
-	if verbose {
-		level = slog.LevelInfo
-	}
-	return slog.New(slog.NewTextHandler(s.stderr, &slog.HandlerOptions{Level: level}))
 }
 
 // chatInConsole runs the console adapter with the router until end of

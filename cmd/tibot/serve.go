@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -54,7 +53,7 @@ func (s stdio) serve(ctx context.Context, args []string, d serveDeps) int {
 	ef := addEngineFlags(fs, &cfg)
 	httpAddr := fs.String("http-addr", cfg.HTTPAddr, "address of /healthz and /metrics (TIBOT_HTTP_ADDR; empty disables)")
 	debug := fs.Bool("debug", false, "log at debug level")
-	if code, done := s.parseServeFlags(fs, args); done {
+	if code, done := s.parseNoArgs(fs, args, "serve", ""); done {
 		return code
 	}
 	if err := ef.load(s.getenv); err != nil {
@@ -66,7 +65,11 @@ func (s stdio) serve(ctx context.Context, args []string, d serveDeps) int {
 			cfg.HTTPAddr = *httpAddr
 		}
 	})
-	logger := s.serveLogger(*debug)
+	level := slog.LevelInfo
+	if *debug {
+		level = slog.LevelDebug
+	}
+	logger := s.textLogger(level)
 	plats, code := s.platforms(cfg, d.platforms, logger)
 	if plats == nil {
 		return code
@@ -81,29 +84,6 @@ func (s stdio) serve(ctx context.Context, args []string, d serveDeps) int {
 		return exitFailed
 	}
 	return exitOK
-}
-
-func (s stdio) parseServeFlags(fs *flag.FlagSet, args []string) (int, bool) {
-	pos, err := parseFlags(fs, args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return exitOK, true
-	case err != nil:
-		return exitUsage, true
-	case len(pos) > 0:
-		s.errorf("serve", "unexpected argument %q", pos[0])
-		return exitUsage, true
-	}
-	return exitOK, false
-}
-
-// serveLogger writes structured text logs on stderr.
-func (s stdio) serveLogger(debug bool) *slog.Logger {
-	level := slog.LevelInfo
-	if debug {
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(s.stderr, &slog.HandlerOptions{Level: level}))
 }
 
 // platform is one configured chat platform.
