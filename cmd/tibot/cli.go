@@ -51,9 +51,7 @@ func (s stdio) errorf(cmd, format string, args ...any) {
 }
 
 // logger is the CLI's logger: warnings and errors on stderr.
-func (s stdio) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(s.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-}
+func (s stdio) logger() *slog.Logger { return s.textLogger(slog.LevelWarn) }
 
 // cliSubject is who the CLI's lookups are recorded for in history. CLI
 // runs are unmetered (the operator's own tool); key-pool quota still
