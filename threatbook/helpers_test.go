@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tibot/intel"
+	"tibot/internal/fake"
 	"tibot/threatbook/threatbooktest"
 )
 
@@ -35,31 +36,13 @@ func (c *clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // env is a client wired to a fake ThreatBook with an injected clock, sleep
 // and logger.
 type env struct {
 	c      *Client
 	srv    *threatbooktest.Server
 	clock  *clock
-	logs   *syncBuffer
+	logs   *fake.LogBuffer
 	mu     sync.Mutex
 	sleeps []time.Duration
 }
@@ -80,7 +63,7 @@ func (e *env) calls() (rep, query int) {
 // Logger are filled in; Keys default to so.Keys).
 func newEnv(t *testing.T, so threatbooktest.Options, o Options) *env {
 	t.Helper()
-	e := &env{clock: &clock{t: t0}, logs: &syncBuffer{}}
+	e := &env{clock: &clock{t: t0}, logs: &fake.LogBuffer{}}
 	so.Now = e.clock.Now
 	e.srv = threatbooktest.NewServer(so)
 	t.Cleanup(e.srv.Close)

@@ -11,11 +11,12 @@ import (
 	"tibot/bot"
 	"tibot/bot/telegram/tgfake"
 	"tibot/card"
+	"tibot/internal/fake"
 )
 
 // assertNoToken fails if the token or its secret half shows in err (in
 // any format) or in the logs.
-func assertNoToken(t *testing.T, err error, logs *syncBuffer) {
+func assertNoToken(t *testing.T, err error, logs *fake.LogBuffer) {
 	t.Helper()
 	_, secret, _ := strings.Cut(tgfake.Token, ":")
 	texts := []string{logs.String()}

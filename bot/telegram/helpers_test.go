@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"sync"
@@ -11,25 +10,8 @@ import (
 	"tibot/bot"
 	"tibot/bot/telegram/tgfake"
 	"tibot/card"
+	"tibot/internal/fake"
 )
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // fastConfig points an adapter at the fake, unpaced, with short polls.
 func fastConfig(f *tgfake.Server) Config {
@@ -43,9 +25,9 @@ func fastConfig(f *tgfake.Server) Config {
 
 // newTestAdapter builds an adapter with a recording log and no real waits
 // for retries (the waits are recorded).
-func newTestAdapter(t *testing.T, cfg Config) (*Adapter, *syncBuffer, *[]time.Duration) {
+func newTestAdapter(t *testing.T, cfg Config) (*Adapter, *fake.LogBuffer, *[]time.Duration) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &fake.LogBuffer{}
 	a, err := New(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
