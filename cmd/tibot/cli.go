@@ -134,10 +134,27 @@ func (s stdio) open(ctx context.Context, cmd string, cfg Config, o engineOptions
 	case err == nil:
 		return e, exitOK
 	case errors.Is(err, errNoKeys), intel.ErrorCode(err) == intel.EConfig && !errors.Is(err, storage.ErrLocked):
-		s.errorf(cmd, "%v", err)
+		s.errorf(cmd, "%s", operatorText(err))
 		return nil, exitUsage
 	default:
-		s.errorf(cmd, "%v", err)
+		s.errorf(cmd, "%s", operatorText(err))
 		return nil, exitFailed
 	}
+}
+
+// operatorText is how the CLI shows err: a tibot error as its English
+// detail followed by the Chinese user message, anything else as is.
+func operatorText(err error) string {
+	var e *intel.Error
+	if !errors.As(err, &e) || e.Detail == "" {
+		return err.Error()
+	}
+	text := e.Detail
+	if e.Err != nil {
+		text += ": " + e.Err.Error()
+	}
+	if e.Message != "" {
+		text += " (" + e.Message + ")"
+	}
+	return text
 }
