@@ -11,6 +11,7 @@ import (
 
 	"tibot/bot"
 	"tibot/bot/slack/slackfake"
+	tfake "tibot/internal/fake"
 )
 
 // blockingRecorder is a recorder whose handler holds every message until
@@ -59,7 +60,7 @@ func TestHTTPAnswersBeforeHandling(t *testing.T) {
 	h, release := blockingRecorder()
 	defer close(release)
 	run := listen(t, fake, h, Config{Mode: ModeHTTP, SigningSecret: testSecret})
-	waitFor(t, func() bool { return run.a.handler.Load() != nil })
+	tfake.Eventually(t, func() bool { return run.a.handler.Load() != nil })
 	srv := httptest.NewServer(run.a.HTTPHandler())
 	t.Cleanup(srv.Close)
 	body := url.Values{"command": {"/ip"}, "text": {"8.8.8.8"}, "channel_id": {"C1"}, "user_id": {"U1"}}.Encode()

@@ -15,6 +15,7 @@ import (
 	"tibot/bot"
 	"tibot/bot/slack/slackfake"
 	"tibot/card"
+	tfake "tibot/internal/fake"
 )
 
 func TestNewValidates(t *testing.T) {
@@ -310,5 +311,5 @@ func TestListenLeavesNoGoroutines(t *testing.T) {
 	if err := run.wait(t); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return !ours() })
+	tfake.Eventually(t, func() bool { return !ours() })
 }

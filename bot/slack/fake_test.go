@@ -208,18 +208,3 @@ func (h *recorder) none(t *testing.T, wait time.Duration) {
 	case <-time.After(wait):
 	}
 }
-
-// waitFor polls cond every few milliseconds for up to 10 s.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	deadline := time.After(10 * time.Second)
-	for !cond() {
-		select {
-		case <-tick.C:
-		case <-deadline:
-			t.Fatal("condition not met within 10 s")
-		}
-	}
-}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"tibot/bot/slack/slackfake"
+	tfake "tibot/internal/fake"
 )
 
 const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -35,7 +36,7 @@ func TestHTTPMode(t *testing.T) {
 	fake := slackfake.New(t)
 	h := newRecorder()
 	run := listen(t, fake, h, Config{Mode: ModeHTTP, SigningSecret: testSecret})
-	waitFor(t, func() bool { return run.a.handler.Load() != nil })
+	tfake.Eventually(t, func() bool { return run.a.handler.Load() != nil })
 	srv := httptest.NewServer(run.a.HTTPHandler())
 	t.Cleanup(srv.Close)
 

@@ -13,6 +13,7 @@ import (
 
 	"tibot/bot"
 	"tibot/bot/slack/slackfake"
+	tfake "tibot/internal/fake"
 )
 
 // TestHTTPShutdownUnderLoad: HTTP-mode events keep arriving while Listen
@@ -24,7 +25,7 @@ func TestHTTPShutdownUnderLoad(t *testing.T) {
 	h := newRecorder()
 	h.got = make(chan *bot.Message, 100000)
 	run := listen(t, fake, h, Config{Mode: ModeHTTP, SigningSecret: testSecret})
-	waitFor(t, func() bool { return run.a.handler.Load() != nil })
+	tfake.Eventually(t, func() bool { return run.a.handler.Load() != nil })
 	srv := httptest.NewServer(run.a.HTTPHandler())
 	t.Cleanup(srv.Close)
 	stop := make(chan struct{})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"tibot/bot/slack/slackfake"
+	tfake "tibot/internal/fake"
 )
 
 func TestSlackServeEndToEnd(t *testing.T) {
@@ -189,7 +190,7 @@ func TestSlackServeHTTPMode(t *testing.T) {
 		{"valid", e2eSigning, time.Now(), http.StatusOK},
 	} {
 		var status int
-		slackPoll(t, func() bool { // 503 until Listen is up
+		tfake.Eventually(t, func() bool { // 503 until Listen is up
 			resp, err := http.DefaultClient.Do(slackSigned(t, tc.secret, tc.at, "http://"+s.addr+"/slack/commands", body))
 			if err != nil {
 				t.Fatal(err)

@@ -185,18 +185,3 @@ func slackSigned(t *testing.T, secret string, at time.Time, target, body string)
 	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
 	return req
 }
-
-// slackPoll polls cond every few milliseconds for up to 10 s.
-func slackPoll(t *testing.T, cond func() bool) {
-	t.Helper()
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	deadline := time.After(10 * time.Second)
-	for !cond() {
-		select {
-		case <-tick.C:
-		case <-deadline:
-			t.Fatal("condition not met within 10 s")
-		}
-	}
-}
