@@ -30,11 +30,7 @@ func (s *Server) editMessageText(p params) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	plain, err := checkText(p.str("text"), p.str("parse_mode"), maxText, false)
-	if err != nil {
-		return nil, err
-	}
-	kb, err := parseKeyboard(p.str("reply_markup"))
+	plain, kb, err := messageContent(p)
 	if err != nil {
 		return nil, err
 	}

@@ -145,6 +145,17 @@ func checkText(text, mode string, limit int, allowEmpty bool) (string, error) {
 }
 
 // parseKeyboard validates reply_markup's inline keyboard.
+// messageContent validates the text and inline keyboard that sendMessage
+// and editMessageText share, returning the text without markup.
+func messageContent(p params) (string, [][]Button, error) {
+	plain, err := checkText(p.str("text"), p.str("parse_mode"), maxText, false)
+	if err != nil {
+		return "", nil, err
+	}
+	kb, err := parseKeyboard(p.str("reply_markup"))
+	return plain, kb, err
+}
+
 func parseKeyboard(raw string) ([][]Button, error) {
 	if raw == "" {
 		return nil, nil
@@ -185,11 +196,7 @@ func (s *Server) sendMessage(p params) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	plain, err := checkText(p.str("text"), p.str("parse_mode"), maxText, false)
-	if err != nil {
-		return nil, err
-	}
-	kb, err := parseKeyboard(p.str("reply_markup"))
+	plain, kb, err := messageContent(p)
 	if err != nil {
 		return nil, err
 	}
