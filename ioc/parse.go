@@ -14,31 +14,18 @@ type v4 struct {
 // not an address: an octet above 255, a part glued to hex letters, or six
 // or more dotted parts (SNMP OIDs and the like).
 func parseV4(r *run, from int) (a v4, ok bool) {
-	s, p, stops := r.s, from, 0
-	for k := 0; k < 4; k++ {
-		if k > 0 {
-			if p >= len(s) || s[p] != '.' {
-				return a, false
-			}
-			if !r.ascii && r.kind[p] == sepStop {
-				stops++
-			}
-			p++
-		}
-		v, q := octet(s, p)
-		if q == p || v > 255 || q < len(s) && cls[s[q]]&cHex != 0 {
-			return a, false
-		}
-		a.addr = a.addr<<8 | v
-		p = q
+	s := r.s
+	addr, p, ok := quad(s, from)
+	if !ok {
+		return a, false
 	}
-	a.end, a.port = p, -1
+	a.addr, a.end, a.port = addr, p, -1
 	if p+1 >= len(s) || s[p] != '.' || cls[s[p+1]]&cDigit == 0 {
 		return a, true
 	}
 	// A Chinese full stop after an address typed with other dots ends
 	// the sentence: "攻击IP为1.2.3.4。5分钟后" is 1.2.3.4.
-	if r.kindAt(p) == sepStop && stops < 3 {
+	if r.kindAt(p) == sepStop && r.stops(from, p) < 3 {
 		a.stop = true
 		return a, true
 	}
@@ -51,19 +38,61 @@ func parseV4(r *run, from int) (a v4, ok bool) {
 	return a, true
 }
 
-// octet reads one to three decimal digits from s[p:]; q is where it stopped.
-func octet(s []byte, p int) (v uint32, q int) {
-	if p >= len(s) || s[p]-'0' > 9 {
-		return 0, p
+// quad reads four dot-separated decimal octets from s[p:] and returns the
+// address and the index just after it. It is the hot path of the scanner:
+// straight-line code on local variables, no calls.
+func quad(s []byte, p int) (addr uint32, q int, ok bool) {
+	for k := 0; ; k++ {
+		if p >= len(s) {
+			return 0, 0, false
+		}
+		v := uint32(s[p]) - '0'
+		if v > 9 {
+			return 0, 0, false
+		}
+		p++
+		if p < len(s) {
+			if d := uint32(s[p]) - '0'; d <= 9 {
+				v = v*10 + d
+				p++
+				if p < len(s) {
+					if d := uint32(s[p]) - '0'; d <= 9 {
+						v = v*10 + d
+						p++
+					}
+				}
+			}
+		}
+		if v > 255 {
+			return 0, 0, false
+		}
+		addr = addr<<8 | v
+		if k == 3 {
+			break
+		}
+		if p >= len(s) || s[p] != '.' {
+			return 0, 0, false
+		}
+		p++
 	}
-	v, q = uint32(s[p]-'0'), p+1
-	if q < len(s) && s[q]-'0' <= 9 {
-		v, q = v*10+uint32(s[q]-'0'), q+1
-		if q < len(s) && s[q]-'0' <= 9 {
-			v, q = v*10+uint32(s[q]-'0'), q+1
+	if p < len(s) && cls[s[p]]&cHex != 0 {
+		return 0, 0, false // a fourth octet glued to more digits or hex letters
+	}
+	return addr, p, true
+}
+
+// stops counts the Chinese full stops among the separators of s[from:to].
+func (r *run) stops(from, to int) int {
+	if r.ascii {
+		return 0
+	}
+	n := 0
+	for p := from; p < to; p++ {
+		if r.s[p] == '.' && r.kind[p] == sepStop {
+			n++
 		}
 	}
-	return v, q
+	return n
 }
 
 // decimal reads up to max decimal digits from s[p:]; q is where it stopped.

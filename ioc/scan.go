@@ -55,7 +55,14 @@ func (sc *scanner) next(f *found) bool {
 			sc.m, sc.i = 0, max(sc.i, limit)
 			return false
 		}
-		end, ok := sc.atAnchor(a, f)
+		var end int
+		var ok, done bool
+		if fastPath {
+			end, ok, done = sc.fast4(a, f)
+		}
+		if !done {
+			end, ok = sc.atAnchor(a, f)
+		}
 		sc.i = max(sc.i, end)
 		if end-sc.q > stride {
 			sc.m = 0

@@ -1,0 +1,72 @@
+package ioc
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// extractGeneral runs ExtractString with the fused fast path off.
+func extractGeneral(in string) Result {
+	fastPath = false
+	defer func() { fastPath = true }()
+	return ExtractString(in)
+}
+
+// nastyText builds text from fragments that sit on the fast path's edges:
+// digits and dots around three-digit limits, ports, fifth parts, keys and
+// version keys, brackets, Chinese, defangs, slashes and tcpdump arrows.
+func nastyText(rng *rand.Rand) string {
+	frags := []string{
+		"1", "12", "123", "255", "256", "0", "010", "9999", ".", ".", ".", ":", "::", ":80",
+		"a", "f", "x", "_", "-", "/", " ", "\t", "\n", "=", "\"", "'", ">", " > ", "[", "]",
+		"(", ")", "{", "}", "[.]", "(.)", "[dot]", "。", "．", "：", "１", "源IP", "版本", "，",
+		"src=", "dst:", "version=", "ver ", "Chrome/", "client ", "from ", "ip=", "v", "é",
+		"1.2.3.4", "10.0.0.1", "8.8.8.8.53", "::ffff:", "fe80::", "%eth0",
+	}
+	var b strings.Builder
+	for range 1 + rng.IntN(40) {
+		b.WriteString(frags[rng.IntN(len(frags))])
+	}
+	return b.String()
+}
+
+// TestFastPath checks that the fused fast path decides exactly as the
+// general path on the table, the corpus, the benchmark log and on text
+// built to sit on its edges.
+func TestFastPath(t *testing.T) {
+	var inputs []string
+	for _, c := range extractCases {
+		inputs = append(inputs, c.in)
+	}
+	for _, c := range roleCases {
+		inputs = append(inputs, c.in)
+	}
+	for _, c := range loadCorpus(t) {
+		inputs = append(inputs, c.Line)
+	}
+	inputs = append(inputs, string(mixedLog(t, 1<<20)))
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		inputs = append(inputs, nastyText(rng))
+	}
+	for _, in := range inputs {
+		fast, general := ExtractString(in), extractGeneral(in)
+		if !reflect.DeepEqual(fast, general) {
+			t.Fatalf("%q:\n fast    %+v\n general %+v", in, fast.Hits, general.Hits)
+		}
+	}
+}
+
+func FuzzFastPath(f *testing.F) {
+	for _, c := range extractCases {
+		f.Add(c.in)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		fast, general := ExtractString(in), extractGeneral(in)
+		if !reflect.DeepEqual(fast, general) {
+			t.Fatalf("%q:\n fast    %+v\n general %+v", in, fast.Hits, general.Hits)
+		}
+	})
+}
