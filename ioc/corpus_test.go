@@ -70,17 +70,24 @@ func excused(a netip.Addr, line string) bool {
 // TestCorpus checks real device log lines: every wanted IP is found, nothing
 // outside present ∪ ambiguous is reported (want counts as present for the
 // four tcpdump lines whose "want" the strict reference does not see), and
-// every present IP is found unless it is a deliberate miss. It logs recall
-// over present both raw and without the deliberate misses, and requires the
-// latter to be at least 99.5%.
+// every present IP is found unless it is a deliberate miss.
+//
+// Recall is measured against "want", which the corpus README defines as what
+// a good extractor must find; it must be at least 99.5% (every miss is also
+// reported on its own). Recall over "present", the strict upper bound, is
+// logged raw and without the deliberate misses, which issue 3 itself says
+// not to report; the latter must be 100%.
 func TestCorpus(t *testing.T) {
 	lines := loadCorpus(t)
-	var present, hit, excusedN, falsePos int
+	var present, hit, excusedN, falsePos, wanted, wantHit int
 	for i, c := range lines {
 		got := addrsOf(ExtractString(c.Line))
 		allowed := parseAll(t, c.Present, c.Ambiguous, c.Want)
 		for _, w := range parseAll(t, c.Want) {
-			if !slices.Contains(got, w) {
+			wanted++
+			if slices.Contains(got, w) {
+				wantHit++
+			} else {
 				t.Errorf("line %d (%s): want %v, got %v\n%s", i+1, c.Source, w, got, c.Line)
 			}
 		}
@@ -102,12 +109,16 @@ func TestCorpus(t *testing.T) {
 			}
 		}
 	}
+	recall := float64(wantHit) / float64(wanted)
 	raw := float64(hit) / float64(present)
 	adjusted := float64(hit) / float64(present-excusedN)
-	t.Logf("corpus: %d lines; recall over present %d/%d = %.2f%%; without the %d deliberate misses %d/%d = %.2f%%; false positives %d",
-		len(lines), hit, present, 100*raw, excusedN, hit, present-excusedN, 100*adjusted, falsePos)
-	if adjusted < 0.995 {
-		t.Errorf("recall %.2f%% < 99.5%%", 100*adjusted)
+	t.Logf("corpus: %d lines; recall over want %d/%d = %.2f%%; over present %d/%d = %.2f%%, without the %d deliberate misses %d/%d = %.2f%%; false positives %d",
+		len(lines), wantHit, wanted, 100*recall, hit, present, 100*raw, excusedN, hit, present-excusedN, 100*adjusted, falsePos)
+	if recall < 0.995 {
+		t.Errorf("recall over want %.2f%% < 99.5%%", 100*recall)
+	}
+	if hit != present-excusedN {
+		t.Errorf("recall over present without deliberate misses %.2f%% < 100%%", 100*adjusted)
 	}
 }
 
