@@ -13,35 +13,44 @@ var fastPath = true
 // address exactly as the general path would, or reports done == false and
 // leaves the decision to the general path: anything unusual (full-width or
 // defanged text, a fifth dotted part, a colon before the dot, a rejection)
-// takes the general path.
+// takes the general path; a version key is rejected here as ipv4 would.
 func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 	b := sc.b
 	rel := uint(a - sc.q)
 	if rel >= 64 || b[a] != '.' {
 		return 0, false, false
 	}
-	below := ^sc.run & (1<<rel - 1)
-	if below == 0 {
-		return 0, false, false
+	var s int
+	if below := ^sc.run & (1<<rel - 1); below != 0 {
+		s = sc.q + 64 - bits.LeadingZeros64(below) // after the last non-run byte
+	} else {
+		// The run starts in the previous block: walk back a few bytes.
+		for s = a; s > sc.lo && a-s <= 3 && cls[b[s-1]]&(cHex|cSep) != 0; s-- {
+		}
 	}
-	s := sc.q + 64 - bits.LeadingZeros64(below) // after the last non-run byte
 	if s <= sc.lo || s < sc.floor || a-s > 3 {
 		return 0, false, false
 	}
 	if p := b[s-1]; p >= 0x80 || cls[p]&cWord != 0 {
 		return 0, false, false // midWord: Chinese text, a word or "key:value"
 	}
-	above := ^sc.run >> (uint(s-sc.q) & 63)
-	if above == 0 {
-		return 0, false, false
+	var e int // where the run ends
+	if above := ^sc.run >> (uint(s-sc.q) & 63); above != 0 {
+		e = s + bits.TrailingZeros64(above)
+	} else {
+		// The run goes on into the next block.
+		stop := min(len(b), s+maxRun)
+		for e = a; e < stop && cls[b[e]]&(cHex|cSep) != 0; e++ {
+		}
 	}
-	e := s + bits.TrailingZeros64(above) // where the run ends
 	if e-s >= maxRun || e > len(b) {
 		return 0, false, false
 	}
 	if e < len(b) {
 		if c := b[e]; c >= 0x80 || cls[c]&cOpen != 0 {
-			return 0, false, false // full-width or defanged text may continue it
+			if w, _, _ := wideChar(b, e); w != 0 {
+				return 0, false, false // full-width or defanged text continues it
+			}
 		}
 	}
 	run := b[s:e]
@@ -53,7 +62,7 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 	// dot that is not a fifth part (v4Tail).
 	switch n := len(run); {
 	case p == n || p+1 == n && run[p] == '.':
-		if e < len(b) && cls[b[e]]&cWord != 0 {
+		if wordAt(b, e) {
 			return 0, false, false
 		}
 	case run[p] == ':':
@@ -62,8 +71,9 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 		return 0, false, false
 	}
 	k := keyBefore(b, s, sc.lo)
-	if k == keyVersion {
-		return 0, false, false
+	if k == keyVersion && !(b[s-1] == '/' && p+1 < len(run) && run[p] == ':' && cls[run[p+1]]&cDigit != 0) {
+		// A version, unless "name/1.2.3.4:port" (see ipv4).
+		return e, false, true
 	}
 	stop := s + p
 	*f = found{a4: addr, start: s, role: sc.role(k, s, stop)}
