@@ -35,8 +35,8 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 		return 0, false, false // midWord: Chinese text, a word or "key:value"
 	}
 	var e int // where the run ends
-	if above := ^sc.run >> (uint(s-sc.q) & 63); above != 0 {
-		e = s + bits.TrailingZeros64(above)
+	if above := ^sc.run >> rel; above != 0 {
+		e = a + bits.TrailingZeros64(above)
 	} else {
 		// The run goes on into the next block.
 		stop := min(len(b), s+maxRun)
