@@ -28,7 +28,8 @@ type stream struct {
 	err   error
 	sc    scanner
 	lines int // newlines in buf[:lineAt] and in text dropped before it
-	// lineAt is how far newlines are counted; utf8At how far UTF-8 is checked.
+	// lineAt is how far newlines are counted; utf8At how far UTF-8 and NUL
+	// bytes are checked.
 	lineAt, utf8At int
 	bytes          int64
 	last           byte // last byte read
@@ -46,7 +47,6 @@ func newStreamBytes(b []byte) *stream {
 	s.sc = scanner{b: b, limit: len(b)}
 	if len(b) > 0 {
 		s.last = b[len(b)-1]
-		s.nul = bytes.IndexByte(b, 0) >= 0
 	}
 	return s
 }
@@ -60,7 +60,7 @@ func (s *stream) next(f *found) bool {
 		}
 		if s.eof {
 			s.countLines(s.n)
-			s.checkUTF8(s.n)
+			s.checkText(s.n)
 			return false
 		}
 		s.refill()
@@ -86,7 +86,7 @@ func (s *stream) countLines(p int) {
 func (s *stream) refill() {
 	pos := s.sc.i
 	s.countLines(pos)
-	s.checkUTF8(pos)
+	s.checkText(pos)
 	keep := max(0, pos-keepBack)
 	copy(s.buf, s.buf[keep:s.n])
 	s.n -= keep
@@ -121,14 +121,13 @@ func (s *stream) account(p []byte) {
 	}
 	s.bytes += int64(len(p))
 	s.last = p[len(p)-1]
-	if !s.nul && bytes.IndexByte(p, 0) >= 0 {
-		s.nul = true
-	}
 }
 
-// checkUTF8 counts invalid UTF-8 bytes in buf[utf8At:p], leaving a character
-// cut by p for the next call unless the input has ended.
-func (s *stream) checkUTF8(p int) {
+// checkText counts invalid UTF-8 bytes and notes NUL bytes in
+// buf[utf8At:p], leaving a character cut by p for the next call unless the
+// input has ended. Plain ASCII, nearly all of a log, is skipped by special
+// a block at a time.
+func (s *stream) checkText(p int) {
 	if !s.eof || p < s.n {
 		for q := p; q > s.utf8At && q > p-utf8.UTFMax; q-- {
 			if utf8.RuneStart(s.buf[q-1]) {
@@ -144,21 +143,30 @@ func (s *stream) checkUTF8(p int) {
 	}
 	b := s.buf[s.utf8At:p]
 	s.utf8At = p
-	if utf8.Valid(b) {
-		return
-	}
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if r == utf8.RuneError && size == 1 {
-			s.invalid++
+	for {
+		b = b[special(b):]
+		if len(b) == 0 {
+			return
 		}
-		b = b[size:]
+		for len(b) > 0 && (b[0] == 0 || b[0] >= utf8.RuneSelf) {
+			if b[0] == 0 {
+				s.nul = true
+				b = b[1:]
+				continue
+			}
+			r, size := utf8.DecodeRune(b)
+			if r == utf8.RuneError && size == 1 {
+				s.invalid++
+			}
+			b = b[size:]
+		}
 	}
 }
 
-// binary reports whether the input looked binary: a NUL byte, or more than
-// a quarter of it not valid UTF-8.
+// binary reports whether the input read so far looked binary: a NUL byte,
+// or more than a quarter of it not valid UTF-8.
 func (s *stream) binary() bool {
+	s.checkText(s.n)
 	return s.nul || s.invalid*4 > s.bytes
 }
 

@@ -213,3 +213,46 @@ func TestManyUniquePerLine(t *testing.T) {
 		t.Errorf("%d unique reported, err %v", n, err)
 	}
 }
+
+// TestBinaryAcrossReads puts NUL bytes, valid Chinese and invalid UTF-8 at
+// every kind of place in a long log read in odd pieces, and checks Binary
+// and the hits against a byte-by-byte reference.
+func TestBinaryAcrossReads(t *testing.T) {
+	line := []byte("Oct 11 22:14:15 fw01 kernel: DROP SRC=203.0.114.7 DST=10.0.0.5 攻击IP 8.8.8.8\n")
+	base := bytes.Repeat(line, 1500) // about 130 KB: two buffers and more
+	cases := []struct {
+		name   string
+		mutate func(b []byte)
+		binary bool
+	}{
+		{"text", func([]byte) {}, false},
+		{"NUL at 0", func(b []byte) { b[0] = 0 }, true},
+		{"NUL in the middle", func(b []byte) { b[len(b)/2+17] = 0 }, true},
+		{"NUL last", func(b []byte) { b[len(b)-1] = 0 }, true},
+		{"a few invalid bytes", func(b []byte) { b[100], b[70000], b[len(b)-2] = 0xFF, 0xC3, 0x80 }, false},
+		{"mostly invalid, text at the end", func(b []byte) {
+			for i := 0; i < len(b)*3/4; i += 2 {
+				b[i] = 0xFE
+			}
+		}, true},
+	}
+	for _, c := range cases {
+		b := bytes.Clone(base)
+		c.mutate(b)
+		for _, r := range []io.Reader{bytes.NewReader(b), iotest.HalfReader(bytes.NewReader(b)), iotest.OneByteReader(bytes.NewReader(b))} {
+			got, err := Extract(r, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Binary != c.binary {
+				t.Errorf("%s (%T): Binary = %v, want %v", c.name, r, got.Binary, c.binary)
+			}
+			if len(got.Hits) < 2 {
+				t.Errorf("%s (%T): hits %v", c.name, r, got.Hits)
+			}
+		}
+		if got := ExtractString(string(b)); got.Binary != c.binary {
+			t.Errorf("%s: ExtractString Binary = %v, want %v", c.name, got.Binary, c.binary)
+		}
+	}
+}
