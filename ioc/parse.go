@@ -119,26 +119,31 @@ type v6 struct {
 // first character that cannot continue it. The caller decides whether
 // what follows is acceptable.
 func parseV6(r *run) (a v6, ok bool) {
-	s, n := r.s, r.n
+	s := r.s
+	n := len(s)
 	ell, i, p := -1, 0, 0
 	if n >= 2 && s[0] == ':' && s[1] == ':' {
 		ell, p = 0, 2
 	}
 	for i < 16 {
-		if p >= n || hexVal[s[p]] == 0xFF {
+		start, acc := p, 0
+		for ; p < n; p++ {
+			v := hexVal[s[p]]
+			if v == 0xFF {
+				break
+			}
+			acc = acc<<4 | int(v)
+		}
+		switch {
+		case p == start:
 			if ell == i && p >= 2 && s[p-1] == ':' && s[p-2] == ':' {
 				a.trailing = true
-				break // the address ends with "::"
+				a.end = p
+				return a, expand(&a.ip, ell, i) // the address ends with "::"
 			}
 			return a, false
-		}
-		start, acc := p, 0
-		for p < n && hexVal[s[p]] != 0xFF {
-			if p-start == 4 {
-				return a, false
-			}
-			acc = acc<<4 | int(hexVal[s[p]])
-			p++
+		case p-start > 4:
+			return a, false
 		}
 		if p < n && s[p] == '.' && (i == 12 || ell >= 0 && i < 12) {
 			if b, ok := parseV4(r, start); ok && b.port < 0 && !b.stop {
@@ -149,7 +154,7 @@ func parseV6(r *run) (a v6, ok bool) {
 				break
 			}
 		}
-		a.ip[i], a.ip[i+1] = byte(acc>>8), byte(acc)
+		a.ip[i&15], a.ip[(i+1)&15] = byte(acc>>8), byte(acc)
 		i += 2
 		a.groups++
 		if i == 16 || p+1 >= n || s[p] != ':' {
