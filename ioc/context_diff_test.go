@@ -151,14 +151,18 @@ func TestKeyWords(t *testing.T) {
 		}
 	}
 	for s, f := range want {
-		var buf keyBuf
-		copy(buf[len(buf)-len(s):], s)
-		if got := keyWords.lookup(&buf, len(s)); got != f {
+		if got := keyWords.lookup(wordOf(s)[0], wordOf(s)[1], wordOf(s)[2]); got != f {
 			t.Errorf("lookup(%q) = %b, want %b", s, got, f)
 		}
 	}
-	if len(keyWords.entry) != len(want)+1 {
-		t.Errorf("%d entries for %d words", len(keyWords.entry)-1, len(want))
+	n := 0
+	for _, x := range keyWords.slot {
+		if x != 0 {
+			n++
+		}
+	}
+	if n != len(want) {
+		t.Errorf("%d slots used for %d words", n, len(want))
 	}
 }
 
