@@ -1,6 +1,10 @@
 package ioc
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+)
 
 // keyKind is what the text just before a candidate says about it.
 type keyKind uint8
@@ -19,144 +23,35 @@ const lookBack = 96
 // maxKey bounds the length of a key in bytes.
 const maxKey = 32
 
-// keyBefore classifies the key that labels the value starting at b[i]:
-// a key, then up to six separators (space, tab, = : ： " ' >), then the
-// value. It never reads before lo.
-func keyBefore(b []byte, i, lo int) keyKind {
-	lo = max(lo, i-lookBack)
-	if i <= lo {
-		return keyNone
-	}
-	if b[i-1] == '/' {
-		if productBefore(b, i-1, lo) {
-			return keyVersion
-		}
-		return keyNone
-	}
-	j := skipSeps(b, i, lo)
-	if j == i && b[i-1] < 0x80 && b[i-1] != '-' {
-		return keyNone // only "release-" or a Chinese key may touch its value
-	}
-	k := keyStart(b, j, lo)
-	if k == j {
-		return keyNone
-	}
-	var buf [2*maxKey + 1]byte
-	key, seg := fold(buf[:0], b[k:j])
-	if isAddrWord(key) && k-1 > lo && b[k-1] == ' ' {
-		// "Source IP: …", "client address …": classify both words.
-		k2 := keyStart(b, k-1, lo)
-		key, _ = fold(buf[:0], b[k2:k-1])
-		key, seg = fold(key, b[k:j])
-	}
-	if isVersionKey(key, seg) {
-		return keyVersion
-	}
-	return roleKey(key)
-}
-
-// skipSeps walks back from i over at most six separators between a key and
-// its value.
-func skipSeps(b []byte, i, lo int) int {
-	j := i
-	for n := 0; n < 6 && j > lo; n++ {
-		if cls[b[j-1]]&cKeySep != 0 {
-			j--
-		} else if j-3 >= lo && b[j-1] == 0x9A && string(b[j-3:j]) == "：" {
-			j -= 3
-		} else {
-			break
-		}
-	}
-	return j
-}
-
-// keyStart returns where the key ending at j starts: ASCII letters, digits,
-// _ - . and any non-ASCII bytes (Chinese keys), at most maxKey bytes.
-func keyStart(b []byte, j, lo int) int {
-	k := j
-	for k > lo && j-k < maxKey && (cls[b[k-1]]&cKeyCh != 0 || b[k-1] >= 0x80) {
-		k--
-	}
-	return k
-}
-
-// fold appends key to dst in lower case without _ - and '.', so that
-// "Src_IP", "src-ip" and "source.ip" compare equal to "srcip" and
-// "sourceip". seg is the folded last segment, after the last _ - or '.'.
-func fold(dst, key []byte) (folded, seg []byte) {
-	start, cut := len(dst), false
-	for _, c := range key {
-		switch {
-		case c == '_' || c == '-' || c == '.':
-			cut = true
-		default:
-			if cut {
-				start, cut = len(dst), false
-			}
-			dst = append(dst, lower(c))
-		}
-	}
-	return dst, dst[start:]
-}
-
-// isAddrWord reports whether a folded key is a bare "IP"/"address" word
-// that needs the word before it to say whose address it is.
-func isAddrWord(key []byte) bool {
-	switch string(key) {
-	case "ip", "ipv4", "ipv6", "addr", "address", "ipaddr", "ipaddress", "host":
-		return true
-	}
-	return false
-}
-
-// productBefore reports whether the '/' at b[slash] ends a user-agent product
-// name such as "Chrome" in "Chrome/113.0.0.0": a word starting with a letter
-// that is not itself a path component (no '/' before it).
-func productBefore(b []byte, slash, lo int) bool {
-	k := keyStart(b, slash, lo)
-	if k == slash || cls[b[k]]&(cHexL|cWordL) == 0 || b[k] == '_' {
-		return false
-	}
-	return k == lo || b[k-1] != '/'
-}
-
-// isVersionKey reports whether a folded key announces a version: it ends in
-// "version" or 版本 / 版本号, or its last segment is a version word.
-func isVersionKey(key, seg []byte) bool {
-	switch string(seg) {
-	case "v", "ver", "vers", "version", "build", "fw", "firmware", "release", "rev", "revision":
-		return true
-	}
-	n := len(key)
-	if n >= 7 && string(key[n-7:]) == "version" {
-		return true
-	}
-	return n >= 6 && key[n-1] >= 0x80 && (bytes.HasSuffix(key, []byte("版本")) || bytes.HasSuffix(key, []byte("版本号")))
-}
-
-// roleKey maps a folded key to the side of the connection it names.
-func roleKey(key []byte) keyKind {
-	switch string(key) {
-	case "src", "srcip", "srcaddr", "srcaddress", "srchost", "ipsrc",
+// The key lists, folded: lower case, without _ - and '.' (see foldBack), so
+// that "Src_IP", "src-ip" and "source.ip" match "srcip" and "sourceip".
+// They are the single source of truth: keyWords is built from them.
+var (
+	// sourceKeys name the source side of a connection.
+	sourceKeys = []string{
+		"src", "srcip", "srcaddr", "srcaddress", "srchost", "ipsrc",
 		"source", "sourceip", "sourceaddr", "sourceaddress", "sourcehost",
 		"sip", "saddr", "client", "clientip", "clientaddr", "clientaddress", "cip",
 		"remote", "remoteaddr", "remoteaddress", "remoteip", "remotehost", "rhost",
-		"attacker", "attackerip", "attackip", "from", "xforwardedfor", "xrealip", "realip":
-		return keySource
-	case "dst", "dstip", "dstaddr", "dstaddress", "dsthost", "ipdst",
+		"attacker", "attackerip", "attackip", "from", "xforwardedfor", "xrealip", "realip",
+	}
+	// destKeys name the destination side.
+	destKeys = []string{
+		"dst", "dstip", "dstaddr", "dstaddress", "dsthost", "ipdst",
 		"destination", "destinationip", "destinationaddr", "destinationaddress", "destinationhost",
 		"dest", "destip", "destaddr", "dip", "daddr", "target", "targetip", "targethost",
-		"victim", "victimip", "serverip", "serveraddr", "to":
-		return keyDest
+		"victim", "victimip", "serverip", "serveraddr", "to",
 	}
-	for _, c := range key {
-		if c >= 0x80 {
-			return roleCJK(key)
-		}
-	}
-	return keyNone
-}
+	// addrWords are bare "IP"/"address" words that need the word before
+	// them to say whose address it is ("Source IP: …", "client address …").
+	addrWords = []string{"ip", "ipv4", "ipv6", "addr", "address", "ipaddr", "ipaddress", "host"}
+	// versionWords announce a version when they are the last segment of a
+	// key ("fw_ver", "build").
+	versionWords = []string{"v", "ver", "vers", "version", "build", "fw", "firmware", "release", "rev", "revision"}
+	// versionSuffixes announce a version when a key ends in them
+	// ("appversion", "软件版本号").
+	versionSuffixes = []string{"version", "版本", "版本号"}
+)
 
 // cjkRoles are Chinese keys, matched as suffixes since Chinese text has no
 // spaces between words ("攻击者IP", "发现攻击源").
@@ -172,12 +67,470 @@ var cjkRoles = [...]struct {
 	{"受害地址", keyDest}, {"服务器ip", keyDest}, {"服务端ip", keyDest},
 }
 
-// roleCJK matches a folded key that ends in Chinese (or Chinese then "ip").
-func roleCJK(key []byte) keyKind {
+// keyBefore classifies the key that labels the value starting at b[i]:
+// a key, then up to six separators (space, tab, = : ： " ' >), then the
+// value. It never reads before lo.
+//
+// The key is the run of at most maxKey key bytes (ASCII letters, digits,
+// _ - . and any non-ASCII byte) before the separators. It is folded (lower
+// case, without _ - and '.') and then:
+//   - a bare address word preceded by a space takes the word before it too:
+//     "Source IP" folds to "sourceip";
+//   - it is a version key if its last segment (after the last _ - or '.') is
+//     one of versionWords or if it ends in one of versionSuffixes;
+//   - otherwise it names a side if it is one of sourceKeys or destKeys, or,
+//     holding non-ASCII bytes, if it ends in one of cjkRoles.
+//
+// keyBefore runs for every address found, so it is built for the common
+// cases: most values follow a byte that cannot end a key nor separate one
+// from its value (small enough to be inlined), and most keys are ASCII
+// letters and digits, read in place a word at a time (keyAt). Other keys are
+// folded into a buffer (foldedKey). Either way a key is looked up with one
+// probe of a perfect hash table (keyWords).
+func keyBefore(b []byte, i, lo int) keyKind {
+	if i > lo && leadByte[b[i-1]] {
+		return keyAt(b, i, lo)
+	}
+	// ',' '(' '[' a letter or digit...: only "release-" or a Chinese key
+	// may touch its value.
+	return keyNone
+}
+
+// keyAt is keyBefore after its first test.
+func keyAt(b []byte, i, lo int) keyKind {
+	lo = max(lo, i-lookBack)
+	if b[i-1] == '/' {
+		if productBefore(b, i-1, lo) {
+			return keyVersion
+		}
+		return keyNone
+	}
+	j := skipSeps(b, i, lo)
+	if j-8 < lo {
+		return foldedKey(b, j, lo) // too close to lo for whole words
+	}
+
+	// Count the letters and digits before j in the 8 or 16 bytes before
+	// it. The key is exactly those n bytes if the byte before them is
+	// loaded too and cannot be in a key.
+	v0 := binary.LittleEndian.Uint64(b[j-8:])
+	n, loaded := plainTail(v0), 8
+	var v1 uint64
+	if n == 8 && j-16 >= lo {
+		v1 = binary.LittleEndian.Uint64(b[j-16:])
+		n, loaded = 8+plainTail(v1), 16
+	}
+	if n == loaded || keyByte[b[j-n-1]]&(kbKeep|kbCut) != 0 {
+		// A longer key, or one with _ - . or non-ASCII bytes.
+		return foldedKey(b, j, lo)
+	}
+	if n == 0 {
+		return keyNone
+	}
+
+	// Setting bit 5 of a letter or digit folds it.
+	const lower = 0x2020202020202020
+	w0 := (v0 | lower) & tailMask(n)
+	var w1 uint64
+	if n > 8 {
+		w1 = (v1 | lower) & tailMask(n-8)
+	}
+	kw := keyWords.lookup(w0, w1, 0)
+	if kw&kwAddr != 0 && j-n-1 > lo && b[j-n-1] == ' ' {
+		return foldedKey(b, j, lo) // "Source IP"
+	}
+	// The key is its own last segment.
+	if kw&kwVersion != 0 || endsVersion(w0, n, nil) {
+		return keyVersion
+	}
+	return keyKind(kw & kwRole)
+}
+
+// plainTail returns how many of the top bytes of v (the last bytes of a
+// little-endian load) are ASCII letters or digits, 8 if all are.
+func plainTail(v uint64) int {
+	const (
+		lanes = 0x0101010101010101
+		high  = 0x80 * lanes
+	)
+	// Each lane is a byte; x holds its low 7 bits, so that adding at most
+	// 0x80 to a lane never carries into the next. x + (0x80-lo) sets the
+	// lane's high bit if x >= lo, x + (0x7F-hi) if x > hi.
+	x := v &^ high
+	y := x | 0x20*lanes // lower case
+	letter := (y + (0x80-'a')*lanes) &^ (y + (0x7F-'z')*lanes)
+	digit := (x + (0x80-'0')*lanes) &^ (x + (0x7F-'9')*lanes)
+	plain := (letter | digit) &^ v & high
+	return bits.LeadingZeros64(^plain&high) >> 3
+}
+
+// foldedKey classifies the key ending at b[j] like keyAt, folding it (and
+// the word before it, for "Source IP") into a buffer.
+func foldedKey(b []byte, j, lo int) keyKind {
+	var buf keyBuf
+	k, p, flags := foldBack(b, j, lo, &buf, len(buf))
+	n := len(buf) - p
+	if n == 0 {
+		return keyNone // no key, or only _ - .
+	}
+	kw := buf.flags(n)
+
+	// The last segment of the key: all of it unless it holds _ - or '.'.
+	segVersion := kw&kwVersion != 0
+	if flags&kbCut != 0 {
+		if m := segLen(b[k:j]); m != n {
+			segVersion = buf.flags(m)&kwVersion != 0
+		}
+	}
+
+	if kw&kwAddr != 0 && k-1 > lo && b[k-1] == ' ' {
+		// "Source IP: …", "client address …": classify both words.
+		var f2 uint16
+		_, p, f2 = foldBack(b, k-1, lo, &buf, p)
+		n = len(buf) - p
+		kw = buf.flags(n)
+		flags |= f2
+	}
+
+	if segVersion || endsVersion(buf.word(0), n, buf[p:]) {
+		return keyVersion
+	}
+	if r := keyKind(kw & kwRole); r != keyNone || flags&kbHigh == 0 {
+		return r
+	}
+	return keyCJK(buf[p:])
+}
+
+// skipSeps walks back from i over at most six separators between a key and
+// its value.
+func skipSeps(b []byte, i, lo int) int {
+	j := i
+	for n := 0; n < 6 && j > lo; n++ {
+		if keyByte[b[j-1]]&kbSep != 0 {
+			j--
+		} else if j-3 >= lo && b[j-1] == 0x9A && string(b[j-3:j]) == "：" {
+			j -= 3
+		} else {
+			break
+		}
+	}
+	return j
+}
+
+// keyByte describes each byte around a key. A byte in a key (ASCII letters,
+// digits, _ - . and any non-ASCII byte) has kbKeep and its lower-case form
+// in the low bits if folding keeps it, or kbCut for _ - and '.', which
+// folding drops and which end a segment. kbSep marks the separators between
+// a key and its value, kbLead the bytes that may precede a value that has a
+// key: separators, '-' ("release-"), non-ASCII bytes (Chinese keys, "：")
+// and '/' (a product name).
+var keyByte = func() (t [256]uint16) {
+	for c := range 256 {
+		switch {
+		case c >= 0x80:
+			t[c] = kbKeep | kbHigh | kbLead | uint16(c)
+		case c == '_' || c == '.':
+			t[c] = kbCut
+		case c == '-':
+			t[c] = kbCut | kbLead
+		case cls[c]&cKeySep != 0:
+			t[c] = kbSep | kbLead
+		case c == '/':
+			t[c] = kbLead // "Chrome/113.0.0.0"
+		case cls[c]&cKeyCh != 0:
+			t[c] = kbKeep | uint16(lower(byte(c)))
+		}
+	}
+	return t
+}()
+
+// leadByte holds kbLead of keyByte, so that keyBefore's first test is
+// small enough to be inlined.
+var leadByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = keyByte[c]&kbLead != 0
+	}
+	return t
+}()
+
+const (
+	kbKeep = 1 << 15 // kept by folding; must be the top bit (see foldInto)
+	kbCut  = 1 << 14 // _ - . : dropped by folding
+	kbHigh = 1 << 13 // a non-ASCII byte
+	kbSep  = 1 << 12 // a separator between a key and its value
+	kbLead = 1 << 11 // may precede a value that has a key
+)
+
+// keyStart returns where the key ending at j starts: at most maxKey key
+// bytes, none before lo.
+func keyStart(b []byte, j, lo int) int {
+	key := b[max(lo, j-maxKey):j]
+	x := len(key)
+	for x > 0 && keyByte[key[x-1]]&(kbKeep|kbCut) != 0 {
+		x--
+	}
+	return j - len(key) + x
+}
+
+// keyBuf holds a folded key right-aligned: one word of up to maxKey bytes,
+// or an address word and the word before it.
+type keyBuf [2 * maxKey]byte
+
+// foldBack reads the key that ends at b[j] backwards (at most maxKey bytes,
+// none before lo) and writes it folded, in lower case and without _ - and
+// '.', into buf just before buf[p]. It returns where the key starts, where
+// the folded key starts in buf, and the union of the keyByte entries of its
+// bytes.
+func foldBack(b []byte, j, lo int, buf *keyBuf, p int) (k, q int, flags uint16) {
+	key := b[max(lo, j-maxKey):j]
+	x := len(key)
+	for x > 0 {
+		t := keyByte[key[x-1]]
+		if t&(kbKeep|kbCut) == 0 {
+			break
+		}
+		flags |= t
+		// Branch-free: a dropped byte writes 0 and keeps p, so the next
+		// kept byte overwrites it. p-1 >= 0: each byte uses at most one
+		// slot, and the two words of a key have at most len(buf) bytes.
+		buf[(p-1)&(len(buf)-1)] = byte(t)
+		p -= int(t >> 15)
+		x--
+	}
+	return j - len(key) + x, p, flags
+}
+
+// segLen returns the folded length of the last segment of key: its kept
+// bytes after the last _ - or '.' that is followed by one.
+func segLen(key []byte) int {
+	j := len(key)
+	for j > 0 && keyByte[key[j-1]]&kbCut != 0 {
+		j--
+	}
+	e := j
+	for j > 0 && keyByte[key[j-1]]&kbCut == 0 {
+		j--
+	}
+	return e - j
+}
+
+// productBefore reports whether the '/' at b[slash] ends a user-agent product
+// name such as "Chrome" in "Chrome/113.0.0.0": a word starting with a letter
+// that is not itself a path component (no '/' before it).
+func productBefore(b []byte, slash, lo int) bool {
+	k := keyStart(b, slash, lo)
+	if k == slash || cls[b[k]]&(cHexL|cWordL) == 0 || b[k] == '_' {
+		return false
+	}
+	return k == lo || b[k-1] != '/'
+}
+
+// endsVersion reports whether a folded key of n bytes ends in one of
+// versionSuffixes. last is the key's last 8 bytes as a word (see tailMask);
+// key is the whole key, needed only if it ends in a non-ASCII byte.
+func endsVersion(last uint64, n int, key []byte) bool {
+	if last < 0x80<<56 {
+		// The suffixes that end in an ASCII byte ("version"), each
+		// compared as one word.
+		for _, s := range asciiVersionSuffixes {
+			if last&s.mask == s.w && n >= s.n {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range versionSuffixes {
+		if bytes.HasSuffix(key, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiVersionSuffixes are the entries of versionSuffixes that end in an
+// ASCII byte, as their length, and their bytes and mask in the last word
+// of a key that ends in them.
+var asciiVersionSuffixes = func() (out []struct {
+	n       int
+	w, mask uint64
+}) {
+	for _, s := range versionSuffixes {
+		if s == "" || s[len(s)-1] >= 0x80 {
+			continue
+		}
+		if len(s) > 8 || !isFolded(s) {
+			panic("ioc: bad version suffix " + s)
+		}
+		out = append(out, struct {
+			n       int
+			w, mask uint64
+		}{len(s), wordOf(s)[0], tailMask(len(s))})
+	}
+	return out
+}()
+
+// keyCJK matches a folded key against cjkRoles.
+func keyCJK(key []byte) keyKind {
 	for _, r := range cjkRoles {
 		if bytes.HasSuffix(key, []byte(r.suffix)) {
 			return r.kind
 		}
 	}
 	return keyNone
+}
+
+// Flags of a word in keyWords. A word's role is its keyKind.
+const (
+	kwSource  = uint8(keySource) // one of sourceKeys
+	kwDest    = uint8(keyDest)   // one of destKeys
+	kwRole    = kwSource | kwDest
+	kwAddr    = 1 << 2 // one of addrWords
+	kwVersion = 1 << 3 // one of versionWords
+)
+
+// keyWords holds every word of sourceKeys, destKeys, addrWords and
+// versionWords with its flags.
+var keyWords = newWordTable(
+	wordList{sourceKeys, kwSource},
+	wordList{destKeys, kwDest},
+	wordList{addrWords, kwAddr},
+	wordList{versionWords, kwVersion},
+)
+
+// maxWord bounds the length of the words in a wordTable.
+const maxWord = 24
+
+// wordTable is a perfect hash table of short words: each word has its own
+// slot, so a lookup is one hash, one probe and one comparison. A word is
+// held as three 64-bit words (see tailMask).
+type wordTable struct {
+	seed  uint64
+	slot  [1 << wordTableBits]uint8 // index into entry, 0 for none
+	entry [256]wordEntry            // entry[0] is the empty word, flags 0
+}
+
+const wordTableBits = 10
+
+type wordEntry struct {
+	w0, w1, w2 uint64
+	flags      uint8
+}
+
+type wordList struct {
+	words []string
+	flags uint8
+}
+
+// lookup returns the flags of a word given as three words (see tailMask).
+func (t *wordTable) lookup(w0, w1, w2 uint64) uint8 {
+	e := &t.entry[t.slot[t.hash(w0, w1, w2)]]
+	if e.w0 != w0 || e.w1 != w1 || e.w2 != w2 {
+		return 0
+	}
+	return e.flags
+}
+
+func (t *wordTable) hash(w0, w1, w2 uint64) uint64 {
+	return ((w0 ^ w1*0x9E3779B97F4A7C15 ^ w2*0xC2B2AE3D27D4EB4F) * t.seed) >> (64 - wordTableBits)
+}
+
+// word returns the x-th 8 bytes from the end of buf.
+func (buf *keyBuf) word(x int) uint64 {
+	return binary.LittleEndian.Uint64(buf[len(buf)-8-8*x:])
+}
+
+// flags returns the keyWords flags of the last m bytes of buf, 1 <= m.
+func (buf *keyBuf) flags(m int) uint8 {
+	if m > maxWord {
+		return 0
+	}
+	var w1, w2 uint64
+	if m > 8 {
+		w1 = buf.word(1) & tailMask(m-8)
+		if m > 16 {
+			w2 = buf.word(2) & tailMask(m-16)
+		}
+	}
+	return keyWords.lookup(buf.word(0)&tailMask(m), w1, w2)
+}
+
+// tailMask keeps the top m bytes of a word: all of them if m >= 8. m >= 1.
+//
+// A word is 8 bytes of a key loaded little-endian, so its top bytes are the
+// key's last. A key of up to maxWord bytes is looked up as three words, the
+// last 8 bytes in w0, zero filled on the left: as keys hold no zero byte,
+// equal words mean equal keys.
+func tailMask(m int) uint64 {
+	return ^uint64(0) << ((64 - 8*min(m, 8)) & 63)
+}
+
+// wordOf returns s, 1 <= len(s) <= maxWord, as the three words lookup takes.
+func wordOf(s string) (w [3]uint64) {
+	var buf keyBuf
+	copy(buf[len(buf)-len(s):], s)
+	for x := range w {
+		w[x] = buf.word(x) // zero filled
+	}
+	return w
+}
+
+// newWordTable builds the table, trying seeds in a fixed order until every
+// word has a slot of its own.
+func newWordTable(lists ...wordList) (t wordTable) {
+	index := map[string]int{}
+	n := 1
+	for _, l := range lists {
+		for _, s := range l.words {
+			if len(s) == 0 || len(s) > maxWord || !isFolded(s) {
+				panic("ioc: bad key word " + s)
+			}
+			x, ok := index[s]
+			if !ok {
+				if n == len(t.entry) {
+					panic("ioc: too many key words")
+				}
+				x, n = n, n+1
+				index[s] = x
+				w := wordOf(s)
+				t.entry[x].w0, t.entry[x].w1, t.entry[x].w2 = w[0], w[1], w[2]
+			}
+			t.entry[x].flags |= l.flags
+			if t.entry[x].flags&kwRole == kwRole {
+				panic("ioc: key word on both sides: " + s)
+			}
+		}
+	}
+	for s := uint64(1); s < 1<<20; s++ {
+		t.seed = splitmix(s) | 1
+		t.slot = [len(t.slot)]uint8{}
+		ok := true
+		for x := 1; x < n && ok; x++ {
+			e := &t.entry[x]
+			h := t.hash(e.w0, e.w1, e.w2)
+			ok = t.slot[h] == 0
+			t.slot[h] = uint8(x)
+		}
+		if ok {
+			return t
+		}
+	}
+	panic("ioc: no perfect hash for the key words")
+}
+
+// isFolded reports whether s is a folded key: no upper-case ASCII letter,
+// no _ - '.', and only key bytes.
+func isFolded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if keyByte[s[i]]&kbKeep == 0 || lower(s[i]) != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9E3779B97F4A7C15
+	x = (x ^ x>>30) * 0xBF58476D1CE4E5B9
+	x = (x ^ x>>27) * 0x94D049BB133111EB
+	return x ^ x>>31
 }

@@ -1,0 +1,191 @@
+package ioc
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// checkKeyBefore compares keyBefore with keyBeforeRef at the offsets of b
+// that at accepts, for a few values of lo, and checks that keyBefore reads
+// neither before lo (nor more than lookBack bytes back) nor at or after i.
+func checkKeyBefore(t *testing.T, b []byte, at func(i int) bool) {
+	t.Helper()
+	poisoned := make([]byte, len(b))
+	for x := range poisoned {
+		poisoned[x] = poison[x%len(poison)]
+	}
+	for i := 0; i <= len(b); i++ {
+		if !at(i) {
+			continue
+		}
+		for _, d := range [...]int{i, 1, 2, 3, 5, 8, 13, 21, 34, 40, 64, 97} {
+			lo := max(i-d, 0)
+			want := keyBeforeRef(b, i, lo)
+			if got := keyBefore(b, i, lo); got != want {
+				t.Fatalf("keyBefore(%q, %d, %d) = %d, want %d (before: %q)", b, i, lo, got, want, b[max(lo, i-lookBack):i])
+			}
+			e := max(lo, i-lookBack)
+			copy(poisoned[e:i], b[e:i])
+			if got := keyBefore(poisoned[:i], i, lo); got != want {
+				t.Fatalf("keyBefore(%q, %d, %d) = %d, want %d: reads before lo", poisoned[:i], i, lo, got, want)
+			}
+			for x := e; x < i; x++ {
+				poisoned[x] = poison[x%len(poison)]
+			}
+		}
+	}
+}
+
+// poison overwrites the bytes before lo: key bytes and separators.
+const poison = "a_-. :'=我"
+
+func everyOffset(int) bool { return true }
+
+// TestKeyBeforeTables compares keyBefore with keyBeforeRef on every table
+// case at every offset.
+func TestKeyBeforeTables(t *testing.T) {
+	for _, c := range extractCases {
+		checkKeyBefore(t, []byte(c.in), everyOffset)
+	}
+	for _, c := range roleCases {
+		checkKeyBefore(t, []byte(c.in), everyOffset)
+	}
+}
+
+// TestKeyBeforeCorpus compares keyBefore with keyBeforeRef on every corpus
+// line at every digit, hex letter and colon (where addresses start).
+func TestKeyBeforeCorpus(t *testing.T) {
+	lines := loadCorpus(t)
+	if testing.Short() {
+		lines = lines[:len(lines)/10]
+	}
+	for _, c := range lines {
+		b := []byte(c.Line)
+		checkKeyBefore(t, b, func(i int) bool {
+			return i < len(b) && (cls[b[i]]&cHex != 0 || b[i] == ':')
+		})
+	}
+}
+
+// keyFragments are the pieces TestKeyBeforeRandom builds text from: keys of
+// every list in several spellings, Chinese keys, separators and digits.
+func keyFragments() []string {
+	var f []string
+	words := [][]string{sourceKeys, destKeys, addrWords, versionWords, versionSuffixes}
+	for _, l := range words {
+		f = append(f, l...)
+	}
+	for _, r := range cjkRoles {
+		f = append(f, r.suffix)
+	}
+	f = append(f,
+		"Source", "IP", "Src_IP", "src-ip", "source.ip", "Destination", "Address",
+		"X-Forwarded-For", "fw_ver", "App", "Version", "VERSION", "release-", "Chrome", "Linux",
+		"host", "name", "user", "中", "发现", "的", "版本", "版本号", "地址", "IP地址", "服务",
+		"a", "b", "x", "Z", "q", "ver", "sion", "vers", "ion", "_", "-", ".", "__", "-.",
+		" ", " ", "\t", "=", ":", "：", "\"", "'", ">", "/", "-", ",", "(", "[", "\n",
+		"1", "2", "10", "192", "1.2.3.4", "::1", "0", "abcdefghijklmnopqrstuvwxyz0123456789",
+		"\x80", "\xff", "\xe4", "\xef\xbc", "\x9a",
+	)
+	return f
+}
+
+// TestKeyBeforeRandom compares keyBefore with keyBeforeRef at every offset
+// of random strings built from key fragments.
+func TestKeyBeforeRandom(t *testing.T) {
+	frags := keyFragments()
+	rng := rand.New(rand.NewPCG(3, 4))
+	n := 40000
+	if testing.Short() {
+		n = 4000
+	}
+	var sb strings.Builder
+	for range n {
+		sb.Reset()
+		for range 1 + rng.IntN(12) {
+			f := frags[rng.IntN(len(frags))]
+			switch rng.IntN(4) {
+			case 0:
+				f = strings.ToUpper(f)
+			case 1:
+				if len(f) > 1 {
+					x := rng.IntN(len(f))
+					f = f[:x] + "_-."[rng.IntN(3):][:1] + f[x:]
+				}
+			}
+			sb.WriteString(f)
+		}
+		checkKeyBefore(t, []byte(sb.String()), everyOffset)
+	}
+}
+
+// TestKeyBeforeLong covers keys near maxKey and lookBack, and two-word keys
+// whose words are both long.
+func TestKeyBeforeLong(t *testing.T) {
+	for _, s := range []string{
+		strings.Repeat("a", 40) + " ip=1",
+		strings.Repeat("源", 20) + " ip=1",
+		strings.Repeat("x_", 20) + " ip_address=1",
+		strings.Repeat("目标", 10) + " Address" + strings.Repeat(" ", 5) + "1",
+		strings.Repeat("y", 31) + " " + strings.Repeat("_", 20) + "ip=1",
+		strings.Repeat("-", 31) + "i" + " host: 1",
+		strings.Repeat("z", 100) + "version=1",
+		strings.Repeat("a.", 16) + "version=1",
+		strings.Repeat("a", 25) + "firmware=1",
+		strings.Repeat("a", 24) + "version:1",
+		strings.Repeat("a", 90) + "src=1",
+		strings.Repeat("软件", 10) + "版本号：1",
+	} {
+		checkKeyBefore(t, []byte(s), everyOffset)
+	}
+}
+
+// TestKeyWords checks that every listed word is found in the table with its
+// flags and that the table holds nothing else.
+func TestKeyWords(t *testing.T) {
+	want := map[string]uint8{}
+	for _, l := range []wordList{{sourceKeys, kwSource}, {destKeys, kwDest}, {addrWords, kwAddr}, {versionWords, kwVersion}} {
+		for _, s := range l.words {
+			want[s] |= l.flags
+		}
+	}
+	for s, f := range want {
+		if got := keyWords.lookup(wordOf(s)[0], wordOf(s)[1], wordOf(s)[2]); got != f {
+			t.Errorf("lookup(%q) = %b, want %b", s, got, f)
+		}
+	}
+	n := 0
+	for _, x := range keyWords.slot {
+		if x != 0 {
+			n++
+		}
+	}
+	if n != len(want) {
+		t.Errorf("%d slots used for %d words", n, len(want))
+	}
+}
+
+// FuzzKeyBefore compares keyBefore with keyBeforeRef at every offset of the
+// input, for one value of lo.
+func FuzzKeyBefore(f *testing.F) {
+	for _, c := range extractCases {
+		f.Add(c.in, uint8(0))
+	}
+	for _, c := range roleCases {
+		f.Add(c.in, uint8(3))
+	}
+	f.Add("Source IP: 1.2.3.4", uint8(1))
+	f.Add("攻击者IP：1.2.3.4", uint8(0))
+	f.Add("fw_ver=1.2.3.4 release-1.2.3.4", uint8(2))
+	f.Fuzz(func(t *testing.T, s string, lo uint8) {
+		b := []byte(s)
+		l := int(lo)
+		for i := 0; i <= len(b); i++ {
+			want := keyBeforeRef(b, i, min(l, i))
+			if got := keyBefore(b, i, min(l, i)); got != want {
+				t.Fatalf("keyBefore(%q, %d, %d) = %d, want %d", b, i, min(l, i), got, want)
+			}
+		}
+	})
+}
