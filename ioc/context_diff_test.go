@@ -96,9 +96,9 @@ func keyFragments() []string {
 func TestKeyBeforeRandom(t *testing.T) {
 	frags := keyFragments()
 	rng := rand.New(rand.NewPCG(3, 4))
-	n := 40000
+	n := 6000 // FuzzKeyBefore explores further
 	if testing.Short() {
-		n = 4000
+		n = 1000
 	}
 	var sb strings.Builder
 	for range n {
