@@ -3,7 +3,7 @@ package ioc
 import (
 	"io"
 	"net/netip"
-	"strings"
+	"unsafe"
 )
 
 // Role is a hint from the surrounding text about which side of a connection
@@ -93,13 +93,17 @@ func Extract(r io.Reader, opts Options) (Result, error) {
 	return res, err
 }
 
-// ExtractString is Extract for an in-memory string.
+// ExtractBytes is Extract for text already in memory: it scans b in place,
+// with no copy and no read buffer. b is neither modified nor retained. The
+// only error is one returned by opts.OnLine.
+func ExtractBytes(b []byte, opts Options) (Result, error) {
+	return extract(newStreamBytes(b), opts)
+}
+
+// ExtractString is ExtractBytes for a string, without copying it (the
+// scanner only reads).
 func ExtractString(s string) Result {
-	if len(s) <= bufSize {
-		res, _ := extract(newStreamBytes([]byte(s)), Options{})
-		return res
-	}
-	res, _ := Extract(strings.NewReader(s), Options{})
+	res, _ := ExtractBytes(unsafe.Slice(unsafe.StringData(s), len(s)), Options{})
 	return res
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
@@ -253,6 +254,50 @@ func TestBinaryAcrossReads(t *testing.T) {
 		}
 		if got := ExtractString(string(b)); got.Binary != c.binary {
 			t.Errorf("%s: ExtractString Binary = %v, want %v", c.name, got.Binary, c.binary)
+		}
+	}
+}
+
+// TestOnLine checks that Extract and ExtractBytes report each line's unique
+// IPs as ScanLines does, and stop with the callback's error.
+func TestOnLine(t *testing.T) {
+	in := "a 1.2.3.4 b 1.2.3.4 5.6.7.8\nnone\n9.9.9.9 [::1]:80\n1.2.3.4\n"
+	type pair struct {
+		line int
+		addr string
+	}
+	var want []pair
+	if err := ScanLines(strings.NewReader(in), func(line int, a netip.Addr) error {
+		want = append(want, pair{line, a.String()})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != 5 {
+		t.Fatalf("ScanLines: %v", want)
+	}
+	stop := errors.New("stop")
+	run := map[string]func(Options) (Result, error){
+		"Extract":      func(o Options) (Result, error) { return Extract(strings.NewReader(in), o) },
+		"ExtractBytes": func(o Options) (Result, error) { return ExtractBytes([]byte(in), o) },
+	}
+	for name, f := range run {
+		var got []pair
+		res, err := f(Options{LineOffset: 10, OnLine: func(line int, a netip.Addr) error {
+			got = append(got, pair{line - 10, a.String()})
+			return nil
+		}})
+		if err != nil || !reflect.DeepEqual(got, want) || len(res.Hits) != 4 || res.Hits[0].FirstLine != 11 {
+			t.Errorf("%s: %v %v %+v, want %v", name, got, err, res.Hits, want)
+		}
+		calls := 0
+		if _, err := f(Options{OnLine: func(int, netip.Addr) error {
+			if calls++; calls == 3 {
+				return stop
+			}
+			return nil
+		}}); err != stop || calls != 3 {
+			t.Errorf("%s: error %v after %d calls, want stop after 3", name, err, calls)
 		}
 	}
 }
