@@ -9,7 +9,7 @@ type table struct {
 	// counts and roles are updated per occurrence and copied into hits at
 	// the end: small arrays stay in cache where hits (48 bytes each) do not.
 	counts    []int
-	roles     []Role
+	roles     []uint8 // bit 1<<Role for every role seen
 	v4        map[uint32]int32
 	v6        map[[16]byte]int32
 	max       int
@@ -73,9 +73,7 @@ func (t *table) count(f *found) bool {
 		return false
 	}
 	t.counts[i]++
-	if r := &t.roles[i]; f.role == RoleSource || *r == RoleUnknown {
-		*r = f.role
-	}
+	t.roles[i] |= 1 << f.role
 	return true
 }
 
@@ -96,12 +94,12 @@ func (t *table) add(f *found, line int) {
 	a := f.addr()
 	t.hits = append(t.hits, Hit{Addr: a, FirstLine: line, Public: IsPublic(a)})
 	t.counts = append(t.counts, 1)
-	t.roles = append(t.roles, f.role)
+	t.roles = append(t.roles, 1<<f.role)
 }
 
 func (t *table) result(s *stream) Result {
 	for i := range t.hits {
-		t.hits[i].Count, t.hits[i].Role = t.counts[i], t.roles[i]
+		t.hits[i].Count, t.hits[i].Role = t.counts[i], roleOf(t.roles[i])
 	}
 	return Result{
 		Hits:      t.hits,
@@ -110,6 +108,18 @@ func (t *table) result(s *stream) Result {
 		Binary:    s.binary(),
 		Truncated: t.truncated,
 	}
+}
+
+// roleOf is the role of a hit from the roles of its occurrences: source if
+// any was, else destination if any was.
+func roleOf(seen uint8) Role {
+	switch {
+	case seen&(1<<RoleSource) != 0:
+		return RoleSource
+	case seen&(1<<RoleDest) != 0:
+		return RoleDest
+	}
+	return RoleUnknown
 }
 
 // canonical returns a in the form Hit.Addr uses: IPv4-mapped addresses
