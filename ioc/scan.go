@@ -32,10 +32,15 @@ type scanner struct {
 	lo    int
 	limit int
 	floor int    // end of the last occurrence: the next one starts at or after it
-	q     int    // start of the current block
-	m     uint64 // its events not visited yet (bit k: b[q+k])
-	run   uint64 // its hex digits, dots and colons
+	bq    int    // start of the current block
+	m     uint64 // its events not visited yet (bit k: b[bq+k])
+	q     int    // start of the 64 bytes that run describes, around the event visited
+	run   uint64 // their hex digits, dots and colons (bit k: b[q+k])
 	r     run
+	// Blocks decided ahead: evs[k] and runs[k] are the event and run masks
+	// of the block at cq+64*k, for ck <= k < cn.
+	cq, ck, cn int
+	evs, runs  [chunkCap]uint64
 }
 
 // next advances to the next address occurrence and reports it in f.
@@ -49,21 +54,22 @@ func (sc *scanner) next(f *found) bool {
 		if sc.m == 0 && !sc.nextBlock(limit) {
 			return false
 		}
-		a := sc.q + firstEvent(sc.m)
+		a := sc.bq + firstEvent(sc.m)
 		sc.m &= sc.m - 1
 		if a >= limit {
 			sc.m, sc.i = 0, max(sc.i, limit)
 			return false
 		}
+		sc.window(a)
 		end, ok := sc.atAnchor(a, f)
 		sc.i = max(sc.i, end)
-		if end-sc.q > stride {
+		if end-sc.bq >= blockSize {
 			sc.m = 0
 		} else {
-			sc.m &^= 1<<(end-sc.q) - 1
+			sc.m &^= 1<<(end-sc.bq) - 1
 		}
 		if sc.m == 0 {
-			sc.i = max(sc.i, sc.q+1+stride)
+			sc.i = max(sc.i, sc.bq+blockSize)
 		}
 		if ok {
 			sc.floor = end
@@ -73,26 +79,53 @@ func (sc *scanner) next(f *found) bool {
 }
 
 // nextBlock finds the next block with events at or after sc.i and before
-// limit; false when there is none. A block starts one byte early: that byte
-// is the neighbour of the first one decided.
+// limit; false when there is none. It decides up to chunkBlocks blocks at
+// a time and keeps them for the next calls.
 func (sc *scanner) nextBlock(limit int) bool {
-	b := sc.b
-	for sc.i < limit {
-		q := sc.i - 1
-		var m, run uint64
-		if full := len(b) - 63; q >= sc.lo && q < full {
-			if q, m, run = scanBlocks(b, q, min(limit-1, full)); m == 0 {
-				sc.i = q + 1
-				continue
+	for {
+		k, n := sc.ck, sc.cn
+		for k < n && sc.evs[k] == 0 {
+			k++
+		}
+		if k < n {
+			q := sc.cq + k*blockSize
+			sc.ck = k + 1
+			if m := sc.evs[k] &^ (1<<max(0, sc.i-q) - 1); m != 0 {
+				sc.bq, sc.m = q, m
+				return true
 			}
-		} else if m, run = eventsPadded(b, q, sc.lo); m == 0 {
-			sc.i = q + 1 + stride
 			continue
 		}
-		sc.q, sc.m, sc.run = q, m, run
-		return true
+		q := max(sc.i, sc.cq+n*blockSize)
+		if q >= limit {
+			sc.ck, sc.i = n, q
+			return false
+		}
+		// A chunk needs one more whole block of look-ahead in b; the
+		// blocks of a chunk all start before limit.
+		b := sc.b
+		if n = min(chunkBlocks, (limit-q+blockSize-1)/blockSize, (len(b)-q)/blockSize-1); n > 0 {
+			scanChunk(b, q, n, sc.lo, &sc.evs, &sc.runs)
+		} else {
+			n = 1
+			sc.evs[0], sc.runs[0] = eventsAt(b, q, sc.lo)
+		}
+		sc.cq, sc.ck, sc.cn = q, 0, n
 	}
-	return false
+}
+
+// window points q and run at the 64 bytes from 16 before a, as far as the
+// current chunk reaches: bytes past it count as run bytes, which sends
+// runStart and candidate to the bytes themselves.
+func (sc *scanner) window(a int) {
+	w := max(a-16, sc.cq)
+	d := w - sc.cq
+	k, s := d/blockSize, uint(d%blockSize)
+	hi := ^uint64(0)
+	if k+1 < sc.cn {
+		hi = sc.runs[k+1]
+	}
+	sc.q, sc.run = w, sc.runs[k]>>s|hi<<(64-s)
 }
 
 // atAnchor finds the start of the run around the event at b[a], checks
