@@ -41,8 +41,8 @@ const blockSize = 64
 // arrays it fills have room for more: the AVX2 version writes a little
 // past the last block.
 const (
-	chunkBlocks = 15
-	chunkCap    = 16
+	chunkBlocks = 30
+	chunkCap    = 32
 )
 
 // lookAhead is how far past a byte its event may depend on: a colon chain
@@ -142,11 +142,16 @@ func windowEvents(w *[2 * blockSize]byte) (ev, run uint64) {
 }
 
 // eventsChunkGo is scanChunk in plain Go: it fills ev and run with the
-// masks of the n blocks at q, q+64, …, each of which must lie inside b.
-func eventsChunkGo(b []byte, q, n, lo int, ev, run *[chunkCap]uint64) {
+// masks of the n blocks at q, q+64, …, each of which must lie inside b, and
+// returns a mask of the blocks with events (bit k for ev[k]).
+func eventsChunkGo(b []byte, q, n, lo int, ev, run *[chunkCap]uint64) (nz uint64) {
 	for k := range n {
 		ev[k], run[k] = eventsAt(b, q+k*blockSize, lo)
+		if ev[k] != 0 {
+			nz |= 1 << k
+		}
 	}
+	return nz
 }
 
 // firstEvent returns the offset of the lowest set bit of m.

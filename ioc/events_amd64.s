@@ -18,12 +18,11 @@ GLOBL consts<>(SB), RODATA|NOPTR, $0xC0
 
 // The stack frame holds one plane (mask array) per class: 8 bytes for the
 // left neighbour (only its top bit is read), then the blocks, then slack.
-#define PL 152
-#define P1 152
-#define P2 304
-#define P3 456
-#define P4 608
-#define P5 760
+#define P1 272
+#define P2 544
+#define P3 816
+#define P4 1088
+#define P5 1360
 
 // PLANE stores the class whose bit is at the top of the bytes of Y2 (low
 // half of a block) and Y3 (high half) at off(DI).
@@ -34,13 +33,18 @@ GLOBL consts<>(SB), RODATA|NOPTR, $0xC0
 #define FRAMES(off, Y, X) \
 	VMOVDQU off(BX), X; VINSERTI128 $1, off+10(BX), Y, Y; VPSHUFB Y11, Y, Y
 
+// ZEROS sets bits sh to sh+3 of DX for the blocks of ev at off(R8) that
+// have no events. Uses Y0, AX.
+#define ZEROS(off, sh) \
+	VPCMPEQQ off(R8), Y9, Y0; VMOVMSKPD Y0, AX; SHLQ $sh, AX; ORQ AX, DX
+
 // SMEAR keeps the bits of Y that have another set bit 2..sh+2 places above,
 // where sh is 1 (dotted quads, 2..4) or 2 (colons, 2..5). Uses Y1, Y2.
 #define SMEAR(Y, sh) \
 	VPSRLQ $1, Y, Y1; VPOR Y, Y1, Y1; VPSRLQ $sh, Y1, Y2; VPOR Y1, Y2, Y2; \
 	VPSRLQ $2, Y2, Y2; VPAND Y2, Y, Y
 
-// func eventsChunk(b []byte, q, n, lo int, ev, run *[chunkCap]uint64)
+// func eventsChunk(b []byte, q, n, lo int, ev, run *[chunkCap]uint64) (nz uint64)
 //
 // eventsChunkGo (events.go) with AVX2. Blocks q to q+64*(n+1) must lie
 // inside b (the last one is look-ahead), and 1 <= n <= chunkBlocks.
@@ -49,7 +53,7 @@ GLOBL consts<>(SB), RODATA|NOPTR, $0xC0
 // events 40 bytes at a time: a frame is the 64 plane bits that start one
 // byte before the 40 (the left neighbour) and reach 16 bytes after them
 // (the longest chain), four frames in the four lanes of a Y register.
-TEXT ·eventsChunk(SB), 0, $912-64
+TEXT ·eventsChunk(SB), 0, $1632-72
 	MOVQ b_base+0(FP), SI
 	MOVQ q+24(FP), DX
 	XORL R10, R10
@@ -125,7 +129,7 @@ pass1:
 	JNZ  pass1
 
 	// 5 plane bytes (40 input bytes) per frame, 20 per iteration:
-	// (8n+19)/20 iterations.
+	// (8n+19)/20 iterations, (8n+19)*205>>12 for n <= 30.
 	MOVQ  n+32(FP), CX
 	LEAQ  19(CX*8), CX
 	IMULQ $205, CX
@@ -192,6 +196,25 @@ pass2:
 	DECQ CX
 	JNZ  pass2
 
+	// The blocks with events: 4 at a time, bit set for none.
+	MOVQ    ev+48(FP), R8
+	VPXOR   Y9, Y9, Y9
+	XORL    DX, DX
+	ZEROS(0, 0)
+	ZEROS(32, 4)
+	ZEROS(64, 8)
+	ZEROS(96, 12)
+	ZEROS(128, 16)
+	ZEROS(160, 20)
+	ZEROS(192, 24)
+	ZEROS(224, 28)
+	NOTQ    DX
+	MOVQ    n+32(FP), CX
+	MOVQ    $1, AX
+	SHLQ    CX, AX
+	DECQ    AX
+	ANDQ    AX, DX
+	MOVQ    DX, nz+64(FP)
 	VZEROUPPER
 	RET
 

@@ -82,9 +82,9 @@ func TestScanChunk(t *testing.T) {
 	for it := 0; it < 3000; it++ {
 		var b []byte
 		if it%2 == 0 {
-			b = randomEventText(rng, 128+rng.IntN(1200))
+			b = randomEventText(rng, 128+rng.IntN(2400))
 		} else {
-			b = make([]byte, 128+rng.IntN(1200))
+			b = make([]byte, 128+rng.IntN(2400))
 			for i := range b {
 				b[i] = eventAlphabet[rng.IntN(len(eventAlphabet))]
 			}
@@ -94,8 +94,11 @@ func TestScanChunk(t *testing.T) {
 		n := 1 + rng.IntN(min(chunkBlocks, (len(b)-q)/blockSize-1))
 		b = b[:q+blockSize*(n+1)]
 		var gev, grun, wev, wrun [chunkCap]uint64
-		scanChunk(b, q, n, lo, &gev, &grun)
-		eventsChunkGo(b, q, n, lo, &wev, &wrun)
+		gnz := scanChunk(b, q, n, lo, &gev, &grun)
+		wnz := eventsChunkGo(b, q, n, lo, &wev, &wrun)
+		if gnz != wnz {
+			t.Fatalf("lo %d q %d n %d: blocks with events %b, want %b", lo, q, n, gnz, wnz)
+		}
 		for k := range n {
 			if gev[k] != wev[k] || grun[k] != wrun[k] {
 				t.Fatalf("lo %d q %d n %d: block %d = %064b %064b, want %064b %064b", lo, q, n, k, gev[k], grun[k], wev[k], wrun[k])

@@ -38,9 +38,11 @@ type scanner struct {
 	run   uint64 // their hex digits, dots and colons (bit k: b[q+k])
 	r     run
 	// Blocks decided ahead: evs[k] and runs[k] are the event and run masks
-	// of the block at cq+64*k, for ck <= k < cn.
-	cq, ck, cn int
-	evs, runs  [chunkCap]uint64
+	// of the block at cq+64*k, for k < cn; bit k of nz is set for those
+	// with events not visited yet.
+	cq, cn    int
+	nz        uint64
+	evs, runs [chunkCap]uint64
 }
 
 // next advances to the next address occurrence and reports it in f.
@@ -83,34 +85,33 @@ func (sc *scanner) next(f *found) bool {
 // a time and keeps them for the next calls.
 func (sc *scanner) nextBlock(limit int) bool {
 	for {
-		k, n := sc.ck, sc.cn
-		for k < n && sc.evs[k] == 0 {
-			k++
-		}
-		if k < n {
+		for sc.nz != 0 {
+			k := bits.TrailingZeros64(sc.nz)
+			sc.nz &= sc.nz - 1
 			q := sc.cq + k*blockSize
-			sc.ck = k + 1
-			if m := sc.evs[k] &^ (1<<max(0, sc.i-q) - 1); m != 0 {
+			if m := sc.evs[k&(chunkCap-1)] &^ (1<<max(0, sc.i-q) - 1); m != 0 {
 				sc.bq, sc.m = q, m
 				return true
 			}
-			continue
 		}
-		q := max(sc.i, sc.cq+n*blockSize)
+		q := max(sc.i, sc.cq+sc.cn*blockSize)
 		if q >= limit {
-			sc.ck, sc.i = n, q
+			sc.i = q
 			return false
 		}
 		// A chunk needs one more whole block of look-ahead in b; the
 		// blocks of a chunk all start before limit.
 		b := sc.b
-		if n = min(chunkBlocks, (limit-q+blockSize-1)/blockSize, (len(b)-q)/blockSize-1); n > 0 {
-			scanChunk(b, q, n, sc.lo, &sc.evs, &sc.runs)
-		} else {
-			n = 1
-			sc.evs[0], sc.runs[0] = eventsAt(b, q, sc.lo)
+		if n := min(chunkBlocks, (limit-q+blockSize-1)/blockSize, (len(b)-q)/blockSize-1); n > 0 {
+			sc.nz = scanChunk(b, q, n, sc.lo, &sc.evs, &sc.runs)
+			sc.cq, sc.cn = q, n
+			continue
 		}
-		sc.cq, sc.ck, sc.cn = q, 0, n
+		sc.evs[0], sc.runs[0] = eventsAt(b, q, sc.lo)
+		sc.cq, sc.cn, sc.nz = q, 1, 0
+		if sc.evs[0] != 0 {
+			sc.nz = 1
+		}
 	}
 }
 
@@ -118,14 +119,13 @@ func (sc *scanner) nextBlock(limit int) bool {
 // current chunk reaches: bytes past it count as run bytes, which sends
 // runStart and candidate to the bytes themselves.
 func (sc *scanner) window(a int) {
-	w := max(a-16, sc.cq)
-	d := w - sc.cq
-	k, s := d/blockSize, uint(d%blockSize)
+	d := uint(max(a-16, sc.cq) - sc.cq)
+	k, s := d/blockSize, d%blockSize
 	hi := ^uint64(0)
-	if k+1 < sc.cn {
-		hi = sc.runs[k+1]
+	if int(k)+1 < sc.cn {
+		hi = sc.runs[(k+1)&(chunkCap-1)]
 	}
-	sc.q, sc.run = w, sc.runs[k]>>s|hi<<(64-s)
+	sc.q, sc.run = sc.cq+int(d), sc.runs[k&(chunkCap-1)]>>s|hi<<1<<(63-s)
 }
 
 // atAnchor finds the start of the run around the event at b[a], checks
