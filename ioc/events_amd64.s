@@ -47,7 +47,8 @@ GLOBL consts<>(SB), RODATA|NOPTR, $0xC0
 // func eventsChunk(b []byte, q, n, lo int, ev, run *[chunkCap]uint64) (nz uint64)
 //
 // eventsChunkGo (events.go) with AVX2. Blocks q to q+64*(n+1) must lie
-// inside b (the last one is look-ahead), and 1 <= n <= chunkBlocks.
+// inside b (the last one is look-ahead), and 1 <= n <= chunkBlocks;
+// otherwise it reads nothing and returns 0.
 //
 // Pass 1 classifies the n+1 blocks into the planes. Pass 2 decides the
 // events 40 bytes at a time: a frame is the 64 plane bits that start one
@@ -56,10 +57,27 @@ GLOBL consts<>(SB), RODATA|NOPTR, $0xC0
 TEXT ·eventsChunk(SB), 0, $1632-72
 	MOVQ b_base+0(FP), SI
 	MOVQ q+24(FP), DX
-	XORL R10, R10
-	XORL R11, R11
-	CMPQ DX, lo+40(FP)
-	JLE  noleft
+	MOVQ n+32(FP), CX
+
+	// Outside the contract: no blocks, and nothing read.
+	CMPQ  CX, $1
+	JLT   outside
+	CMPQ  CX, $30
+	JGT   outside
+	TESTQ DX, DX
+	JLT   outside
+	LEAQ  1(CX), AX
+	SHLQ  $6, AX
+	ADDQ  DX, AX
+	CMPQ  AX, b_len+8(FP)
+	JGT   outside
+
+	XORL  R10, R10
+	XORL  R11, R11
+	TESTQ DX, DX
+	JZ    noleft
+	CMPQ  DX, lo+40(FP)
+	JLE   noleft
 	MOVBLZX -1(SI)(DX*1), AX
 	LEAQ ·class7(SB), BX
 	MOVBLZX (BX)(AX*1), AX
@@ -78,7 +96,6 @@ noleft:
 	MOVQ $0, P4(SP)
 	MOVQ $0, P5(SP)
 	ADDQ DX, SI
-	MOVQ n+32(FP), CX
 	INCQ CX
 	LEAQ 8(SP), DI
 	VMOVDQU consts<>+0x00(SB), Y14
@@ -216,6 +233,10 @@ pass2:
 	ANDQ    AX, DX
 	MOVQ    DX, nz+64(FP)
 	VZEROUPPER
+	RET
+
+outside:
+	MOVQ $0, nz+64(FP)
 	RET
 
 // func hasAVX2() bool
