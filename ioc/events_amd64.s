@@ -29,6 +29,24 @@ GLOBL consts<>(SB), RODATA|NOPTR, $0xC0
 #define PLANE(off) \
 	VPMOVMSKB Y2, AX; MOVL AX, off(DI); VPMOVMSKB Y3, BX; MOVL BX, off+4(DI)
 
+// BLOCK classifies the 64 bytes at in(SI) and stores their planes at
+// out(DI) (hex digits: the saturating add sets bit 7 for bit 6 or 7),
+// out+P1(DI) ('.'), out+P2(DI) (':'), out+P3(DI) ('d' 'D'), out+P4(DI)
+// ('[' '{' or '(') and out+P5(DI) (lead bytes). Uses Y0-Y3, AX, BX.
+#define BLOCK(in, out) \
+	VMOVDQU in(SI), Y0; VMOVDQU in+32(SI), Y1; \
+	VPSRLW $4, Y0, Y2; VPSRLW $4, Y1, Y3; \
+	VPAND Y15, Y0, Y0; VPAND Y15, Y1, Y1; VPAND Y15, Y2, Y2; VPAND Y15, Y3, Y3; \
+	VPSHUFB Y0, Y14, Y0; VPSHUFB Y1, Y14, Y1; VPSHUFB Y2, Y13, Y2; VPSHUFB Y3, Y13, Y3; \
+	VPAND Y2, Y0, Y0; VPAND Y3, Y1, Y1; \
+	VPADDUSB Y12, Y0, Y2; VPADDUSB Y12, Y1, Y3; PLANE(out); \
+	VPSLLW $2, Y0, Y2; VPSLLW $2, Y1, Y3; PLANE(out+P1); \
+	VPSLLW $3, Y0, Y2; VPSLLW $3, Y1, Y3; PLANE(out+P2); \
+	VPSLLW $6, Y0, Y2; VPSLLW $6, Y1, Y3; PLANE(out+P3); \
+	VPSLLW $4, Y0, Y2; VPSLLW $4, Y1, Y3; \
+	VPADDUSB Y12, Y2, Y2; VPADDUSB Y12, Y3, Y3; PLANE(out+P4); \
+	VPSLLW $7, Y0, Y2; VPSLLW $7, Y1, Y3; PLANE(out+P5)
+
 // FRAMES loads the four frames of a plane at off(BX) into Y.
 #define FRAMES(off, Y, X) \
 	VMOVDQU off(BX), X; VINSERTI128 $1, off+10(BX), Y, Y; VPSHUFB Y11, Y, Y
@@ -103,48 +121,24 @@ noleft:
 	VMOVDQU consts<>+0x40(SB), Y15
 	VMOVDQU consts<>+0x60(SB), Y12
 
+	// Two blocks per iteration, then the odd one.
+	SUBQ $2, CX
+	JLT  pass1tail
+
 pass1:
-	VMOVDQU (SI), Y0
-	VMOVDQU 32(SI), Y1
-	VPSRLW  $4, Y0, Y2
-	VPSRLW  $4, Y1, Y3
-	VPAND   Y15, Y0, Y0
-	VPAND   Y15, Y1, Y1
-	VPAND   Y15, Y2, Y2
-	VPAND   Y15, Y3, Y3
-	VPSHUFB Y0, Y14, Y0
-	VPSHUFB Y1, Y14, Y1
-	VPSHUFB Y2, Y13, Y2
-	VPSHUFB Y3, Y13, Y3
-	VPAND   Y2, Y0, Y0
-	VPAND   Y3, Y1, Y1
+	BLOCK(0, 0)
+	BLOCK(64, 8)
+	ADDQ $128, SI
+	ADDQ $16, DI
+	SUBQ $2, CX
+	JGE  pass1
 
-	VPADDUSB Y12, Y0, Y2 // hex: digit or letter
-	VPADDUSB Y12, Y1, Y3
-	PLANE(0)
-	VPSLLW $2, Y0, Y2 // '.'
-	VPSLLW $2, Y1, Y3
-	PLANE(P1)
-	VPSLLW $3, Y0, Y2 // ':'
-	VPSLLW $3, Y1, Y3
-	PLANE(P2)
-	VPSLLW $6, Y0, Y2 // 'd'
-	VPSLLW $6, Y1, Y3
-	PLANE(P3)
-	VPSLLW $7, Y0, Y2 // lead bytes
-	VPSLLW $7, Y1, Y3
-	PLANE(P5)
-	VPSLLW   $4, Y0, Y2 // '[' '{', '('
-	VPSLLW   $4, Y1, Y3
-	VPADDUSB Y12, Y2, Y2
-	VPADDUSB Y12, Y3, Y3
-	PLANE(P4)
+pass1tail:
+	CMPQ CX, $-1
+	JNE  pass1done
+	BLOCK(0, 0)
 
-	ADDQ $64, SI
-	ADDQ $8, DI
-	DECQ CX
-	JNZ  pass1
-
+pass1done:
 	// 5 plane bytes (40 input bytes) per frame, 20 per iteration:
 	// (8n+19)/20 iterations, (8n+19)*205>>12 for n <= 30.
 	MOVQ  n+32(FP), CX
