@@ -142,16 +142,37 @@ func windowEvents(w *[2 * blockSize]byte) (ev, run uint64) {
 }
 
 // eventsChunkGo is scanChunk in plain Go: it fills ev and run with the
-// masks of the n blocks at q, q+64, …, each of which must lie inside b, and
-// returns a mask of the blocks with events (bit k for ev[k]).
+// masks of the n blocks at q, q+64, …, and returns a mask of the blocks
+// with events (bit k for ev[k]). The n blocks and one more (look-ahead)
+// must lie inside b, and q >= lo.
 func eventsChunkGo(b []byte, q, n, lo int, ev, run *[chunkCap]uint64) (nz uint64) {
+	var left planes // the byte before the block, at bit 63
+	if q > lo {
+		left = classify(b[q-1 : q])
+		left = shiftPlanes(planes{}, left, 1)
+	}
+	p := classify(b[q : q+blockSize])
 	for k := range n {
-		ev[k], run[k] = eventsAt(b, q+k*blockSize, lo)
+		s := q + (k+1)*blockSize
+		next := classify(b[s : s+blockSize])
+		ev[k], run[k] = blockEvents(left, p, next)
 		if ev[k] != 0 {
 			nz |= 1 << k
 		}
+		left, p = p, next
 	}
 	return nz
+}
+
+// blockEvents returns the event and run masks of the block with planes p,
+// given the planes of the blocks before and after it.
+func blockEvents(left, p, next planes) (ev, run uint64) {
+	// Frame A starts at the left neighbour and decides bytes 0 to 46 of
+	// the block, frame B starts at byte 16 and decides bytes 17 to 63.
+	const sb = 16
+	a := frameEvents(shiftPlanes(left, p, 63)) & exact
+	f := frameEvents(shiftPlanes(p, next, sb)) & exact
+	return a>>1 | f<<sb, p.hex | p.dot | p.col
 }
 
 // firstEvent returns the offset of the lowest set bit of m.

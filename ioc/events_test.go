@@ -76,7 +76,8 @@ func TestEventsAt(t *testing.T) {
 }
 
 // TestScanChunk checks the platform scanChunk (AVX2 on amd64) against
-// eventsChunkGo on random text, at every offset and chunk length.
+// eventsChunkGo, and that against eventsAt, on random text at every offset
+// and chunk length.
 func TestScanChunk(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for it := 0; it < 3000; it++ {
@@ -102,6 +103,9 @@ func TestScanChunk(t *testing.T) {
 		for k := range n {
 			if gev[k] != wev[k] || grun[k] != wrun[k] {
 				t.Fatalf("lo %d q %d n %d: block %d = %064b %064b, want %064b %064b", lo, q, n, k, gev[k], grun[k], wev[k], wrun[k])
+			}
+			if ev, run := eventsAt(b, q+k*blockSize, lo); ev != wev[k] || run != wrun[k] {
+				t.Fatalf("lo %d q %d n %d: block %d = %064b %064b in Go, eventsAt %064b %064b", lo, q, n, k, wev[k], wrun[k], ev, run)
 			}
 		}
 	}
