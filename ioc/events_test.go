@@ -142,3 +142,15 @@ func TestGenericPath(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkScanChunk measures the block scan alone on the mixed log.
+func BenchmarkScanChunk(b *testing.B) {
+	data := mixedLog(b, 5<<20)
+	b.SetBytes(int64(len(data)))
+	var ev, run [chunkCap]uint64
+	for b.Loop() {
+		for q := 0; q+(chunkBlocks+1)*blockSize <= len(data); q += chunkBlocks * blockSize {
+			scanChunk(data, q, chunkBlocks, 0, &ev, &run)
+		}
+	}
+}
