@@ -2,5 +2,5 @@
 
 package ioc
 
-// scanBlocks finds blocks with events; amd64 has an AVX2 version.
-var scanBlocks = eventsFromGo
+// scanChunk finds the events of blocks; amd64 has an AVX2 version.
+var scanChunk = eventsChunkGo

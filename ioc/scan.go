@@ -32,10 +32,17 @@ type scanner struct {
 	lo    int
 	limit int
 	floor int    // end of the last occurrence: the next one starts at or after it
-	q     int    // start of the current block
-	m     uint64 // its events not visited yet (bit k: b[q+k])
-	run   uint64 // its hex digits, dots and colons
+	bq    int    // start of the current block
+	m     uint64 // its events not visited yet (bit k: b[bq+k])
+	q     int    // start of the 64 bytes that run describes, around the event visited
+	run   uint64 // their hex digits, dots and colons (bit k: b[q+k])
 	r     run
+	// Blocks decided ahead: evs[k] and runs[k] are the event and run masks
+	// of the block at cq+64*k, for k < cn; bit k of nz is set for those
+	// with events not visited yet.
+	cq, cn    int
+	nz        uint64
+	evs, runs [chunkCap]uint64
 }
 
 // next advances to the next address occurrence and reports it in f.
@@ -49,12 +56,13 @@ func (sc *scanner) next(f *found) bool {
 		if sc.m == 0 && !sc.nextBlock(limit) {
 			return false
 		}
-		a := sc.q + firstEvent(sc.m)
+		a := sc.bq + firstEvent(sc.m)
 		sc.m &= sc.m - 1
 		if a >= limit {
 			sc.m, sc.i = 0, max(sc.i, limit)
 			return false
 		}
+		sc.window(a)
 		var end int
 		var ok, done bool
 		if fastPath {
@@ -64,13 +72,13 @@ func (sc *scanner) next(f *found) bool {
 			end, ok = sc.atAnchor(a, f)
 		}
 		sc.i = max(sc.i, end)
-		if end-sc.q > stride {
+		if end-sc.bq >= blockSize {
 			sc.m = 0
 		} else {
-			sc.m &^= 1<<(end-sc.q) - 1
+			sc.m &^= 1<<(end-sc.bq) - 1
 		}
 		if sc.m == 0 {
-			sc.i = max(sc.i, sc.q+1+stride)
+			sc.i = max(sc.i, sc.bq+blockSize)
 		}
 		if ok {
 			sc.floor = end
@@ -80,26 +88,51 @@ func (sc *scanner) next(f *found) bool {
 }
 
 // nextBlock finds the next block with events at or after sc.i and before
-// limit; false when there is none. A block starts one byte early: that byte
-// is the neighbour of the first one decided.
+// limit; false when there is none. It decides up to chunkBlocks blocks at
+// a time and keeps them for the next calls.
 func (sc *scanner) nextBlock(limit int) bool {
-	b := sc.b
-	for sc.i < limit {
-		q := sc.i - 1
-		var m, run uint64
-		if full := len(b) - 63; q >= sc.lo && q < full {
-			if q, m, run = scanBlocks(b, q, min(limit-1, full)); m == 0 {
-				sc.i = q + 1
-				continue
+	for {
+		for sc.nz != 0 {
+			k := bits.TrailingZeros64(sc.nz)
+			sc.nz &= sc.nz - 1
+			q := sc.cq + k*blockSize
+			if m := sc.evs[k&(chunkCap-1)] &^ (1<<max(0, sc.i-q) - 1); m != 0 {
+				sc.bq, sc.m = q, m
+				return true
 			}
-		} else if m, run = eventsPadded(b, q, sc.lo); m == 0 {
-			sc.i = q + 1 + stride
+		}
+		q := max(sc.i, sc.cq+sc.cn*blockSize)
+		if q >= limit {
+			sc.i = q
+			return false
+		}
+		// A chunk needs one more whole block of look-ahead in b; the
+		// blocks of a chunk all start before limit.
+		b := sc.b
+		if n := min(chunkBlocks, (limit-q+blockSize-1)/blockSize, (len(b)-q)/blockSize-1); n > 0 {
+			sc.nz = scanChunk(b, q, n, sc.lo, &sc.evs, &sc.runs)
+			sc.cq, sc.cn = q, n
 			continue
 		}
-		sc.q, sc.m, sc.run = q, m, run
-		return true
+		sc.evs[0], sc.runs[0] = eventsAt(b, q, sc.lo)
+		sc.cq, sc.cn, sc.nz = q, 1, 0
+		if sc.evs[0] != 0 {
+			sc.nz = 1
+		}
 	}
-	return false
+}
+
+// window points q and run at the 64 bytes from 16 before a, as far as the
+// current chunk reaches: bytes past it count as run bytes, which sends
+// runStart and candidate to the bytes themselves.
+func (sc *scanner) window(a int) {
+	d := uint(max(a-16, sc.cq) - sc.cq)
+	k, s := d/blockSize, d%blockSize
+	hi := ^uint64(0)
+	if int(k)+1 < sc.cn {
+		hi = sc.runs[(k+1)&(chunkCap-1)]
+	}
+	sc.q, sc.run = sc.cq+int(d), sc.runs[k&(chunkCap-1)]>>s|hi<<1<<(63-s)
 }
 
 // atAnchor finds the start of the run around the event at b[a], checks
