@@ -14,12 +14,26 @@ type table struct {
 	v6        map[[16]byte]int32
 	max       int
 	truncated bool
-	// recent caches the hit index of recently seen IPv4 addresses,
-	// direct-mapped by a hash of the address: logs repeat a few busy
-	// addresses, and this avoids most map lookups.
-	recent [recentSize]struct {
-		addr uint32
-		idx  int32 // hit index + 1; 0 is empty
+	// recent caches recently seen IPv4 addresses, direct-mapped by a hash
+	// of the address: logs repeat a few busy addresses, and this avoids
+	// most map lookups. An entry also gathers its address's occurrences
+	// until it is evicted, so that a repeat touches one cache line.
+	recent [recentSize]recentEntry
+}
+
+type recentEntry struct {
+	addr  uint32
+	idx   int32 // hit index + 1; 0 is empty
+	count int32 // occurrences not yet added to counts[idx-1]
+	roles uint8 // roles not yet added to roles[idx-1]
+}
+
+// flush adds what e gathered to the hit it caches.
+func (t *table) flush(e *recentEntry) {
+	if e.idx > 0 {
+		t.counts[e.idx-1] += int(e.count)
+		t.roles[e.idx-1] |= e.roles
+		e.count, e.roles = 0, 0
 	}
 }
 
@@ -64,10 +78,17 @@ func (t *table) count(f *found) bool {
 	var ok bool
 	if f.v6 {
 		i, ok = t.v6[f.a16]
-	} else if e := &t.recent[recentSlot(f.a4)]; e.idx > 0 && e.addr == f.a4 {
-		i, ok = e.idx-1, true
-	} else if i, ok = t.v4[f.a4]; ok {
-		e.addr, e.idx = f.a4, i+1
+	} else {
+		e := &t.recent[recentSlot(f.a4)]
+		if e.idx > 0 && e.addr == f.a4 {
+			e.count++
+			e.roles |= 1 << f.role
+			return true
+		}
+		if i, ok = t.v4[f.a4]; ok {
+			t.flush(e)
+			e.addr, e.idx = f.a4, i+1
+		}
 	}
 	if !ok {
 		return false
@@ -89,6 +110,7 @@ func (t *table) add(f *found, line int) {
 	} else {
 		t.v4[f.a4] = i
 		e := &t.recent[recentSlot(f.a4)]
+		t.flush(e)
 		e.addr, e.idx = f.a4, i+1
 	}
 	a := f.addr()
@@ -98,6 +120,9 @@ func (t *table) add(f *found, line int) {
 }
 
 func (t *table) result(s *stream) Result {
+	for k := range t.recent {
+		t.flush(&t.recent[k])
+	}
 	for i := range t.hits {
 		t.hits[i].Count, t.hits[i].Role = t.counts[i], roleOf(t.roles[i])
 	}

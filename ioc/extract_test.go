@@ -1,0 +1,55 @@
+package ioc
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"strings"
+	"testing"
+)
+
+// TestCountsAndRoles checks Count, Role and FirstLine against a plain map
+// on text with many more distinct addresses than the recent cache holds,
+// some very frequent, so that entries gather counts and get evicted.
+func TestCountsAndRoles(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2))
+	pool := make([]netip.Addr, 3*recentSize)
+	for i := range pool {
+		pool[i] = netip.AddrFrom4([4]byte{byte(1 + rng.IntN(223)), byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256))})
+	}
+	type want struct {
+		count, first int
+		roles        uint8
+	}
+	wants := map[netip.Addr]*want{}
+	var sb strings.Builder
+	for line := 1; line <= 40000; line++ {
+		a := pool[rng.IntN(len(pool))]
+		if rng.IntN(2) == 0 {
+			a = pool[rng.IntN(8)] // busy addresses
+		}
+		role := Role(rng.IntN(3))
+		key := [...]string{"host ", "src=", "dst="}[role]
+		fmt.Fprintf(&sb, "%s%s x\n", key, a)
+		w := wants[a]
+		if w == nil {
+			w = &want{first: line}
+			wants[a] = w
+		}
+		w.count++
+		w.roles |= 1 << role
+	}
+	res, err := Extract(strings.NewReader(sb.String()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != len(wants) {
+		t.Fatalf("%d hits, want %d", len(res.Hits), len(wants))
+	}
+	for _, h := range res.Hits {
+		w := wants[h.Addr]
+		if w == nil || h.Count != w.count || h.FirstLine != w.first || h.Role != roleOf(w.roles) {
+			t.Fatalf("%v: count %d line %d role %v, want %+v", h.Addr, h.Count, h.FirstLine, h.Role, w)
+		}
+	}
+}
