@@ -4,7 +4,8 @@
 //
 // Extract streams an io.Reader through a fixed 64 KiB buffer, so memory does
 // not grow with line length or input size; only the table of unique
-// addresses does. ExtractString is the same for a string, ScanLines reports
+// addresses does. ExtractBytes and ExtractString scan text already in
+// memory in place, without a buffer or a copy. ScanLines reports
 // addresses line by line, ParseIP reads one typed argument and IsPublic
 // tells which addresses are worth a threat-intelligence lookup.
 //
@@ -88,16 +89,24 @@
 //
 // # How it is fast
 //
-// The scanner never looks at most bytes one by one. It classifies 64 bytes
-// at a time (AVX2 on amd64, plain Go elsewhere) and computes, with shifts and
-// masks, the few bytes where an address can be: the first of three
-// digit-dot-digit separators 2 to 4 bytes apart, the first of three
+// The scanner never looks at most bytes one by one. It classifies whole
+// 64-byte blocks, 30 at a time (AVX2 on amd64: two nibble-table lookups
+// give each byte its class; plain Go elsewhere), and computes with shifts
+// and masks the few bytes where an address can be: the first of three
+// digit-dot-digit separators 2 to 4 bytes apart, the first of four
 // hex-colon-hex 2 to 5 bytes apart, a "::", a bracket after a hex digit
 // followed by '.', ':' or "dot", and UTF-8 lead bytes of full-width forms.
 // A typical log line has about one such byte per address it holds against a
-// dozen dots and colons in times and versions. From there it walks back to
-// the start of the run, parses it without allocating, and looks at most 96
-// bytes back for a key. Results do not depend on how the input is split
-// into reads or buffers: every step reads a bounded window, and a refill
-// keeps enough text on both sides.
+// dozen dots and colons in times and versions. At a plain ASCII dotted quad,
+// nearly every hit in real logs, a fused fast path finds the run from the
+// block's masks, parses it and checks its neighbours in one function; any
+// other form takes the general path, which walks back to the start of the
+// run, normalizes full-width and defanged characters and parses without
+// allocating. Both look at most 96 bytes back for a key, found by one
+// backward pass and a perfect-hash table. A second AVX2 pass skips plain
+// ASCII when checking for NUL bytes and invalid UTF-8. Results do not
+// depend on how the input is split into reads or buffers: every step reads
+// a bounded window, and a refill keeps enough text on both sides. Tests
+// compare the fast path with the general path, the AVX2 code with the Go
+// code, and streaming with in-memory scanning.
 package ioc
