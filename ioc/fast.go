@@ -17,7 +17,7 @@ var fastPath = true
 func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 	b := sc.b
 	rel := uint(a - sc.q)
-	if rel >= 64 || b[a] != '.' {
+	if rel >= 64 {
 		return 0, false, false
 	}
 	var s int
@@ -78,4 +78,53 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 	stop := s + p
 	*f = found{a4: addr, start: s, role: sc.role(k, s, stop)}
 	return stop, true, true
+}
+
+// fast6 is the general path's way to ipv6 (atAnchor, runStart, candidate,
+// collect) fused for a plain ASCII run at a colon event, with at most four
+// bytes before the colon, after a byte that cannot continue it: the
+// decision itself is ipv6's, so it is the same. Anything else reports
+// done == false.
+func (sc *scanner) fast6(a int, f *found) (end int, ok, done bool) {
+	b := sc.b
+	rel := uint(a - sc.q)
+	if rel >= 64 {
+		return 0, false, false
+	}
+	below := ^sc.run & (1<<rel - 1)
+	if below == 0 {
+		return 0, false, false
+	}
+	s := sc.q + 64 - bits.LeadingZeros64(below) // after the last non-run byte
+	if s <= sc.lo || s < sc.floor || a-s > 4 {
+		return 0, false, false
+	}
+	if p := b[s-1]; p >= 0x80 || cls[p]&cWord != 0 {
+		return 0, false, false // midWord: Chinese text, a word or "key:value"
+	}
+	for k := s; k < a; k++ {
+		if b[k] == '.' {
+			return 0, false, false // a dot first: an IPv4 candidate
+		}
+	}
+	if b[s] == ':' && b[s+1] != ':' {
+		return 0, false, false // colonStart
+	}
+	above := ^sc.run >> rel
+	if above == 0 {
+		return 0, false, false
+	}
+	e := a + bits.TrailingZeros64(above) // where the run ends
+	if e-s >= maxRun {
+		return 0, false, false
+	}
+	if e < len(b) {
+		if c := b[e]; c >= 0x80 || cls[c]&cOpen != 0 {
+			return 0, false, false // full-width or defanged text may continue it
+		}
+	}
+	r := &sc.r
+	r.s, r.n, r.ascii, r.start, r.over = b[s:e], e-s, true, s, false
+	end, ok = sc.ipv6(s, e, f)
+	return max(end, a+1), ok, true
 }

@@ -66,7 +66,12 @@ func (sc *scanner) next(f *found) bool {
 		var end int
 		var ok, done bool
 		if fastPath {
-			end, ok, done = sc.fast4(a, f)
+			switch sc.b[a] {
+			case '.':
+				end, ok, done = sc.fast4(a, f)
+			case ':':
+				end, ok, done = sc.fast6(a, f)
+			}
 		}
 		if !done {
 			end, ok = sc.atAnchor(a, f)
