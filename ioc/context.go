@@ -110,58 +110,275 @@ func keyAt(b []byte, i, lo int) keyKind {
 		return foldedKey(b, j, lo) // too close to lo for whole words
 	}
 
-	// Count the letters and digits before j in the 8 or 16 bytes before
-	// it. The key is exactly those n bytes if the byte before them is
-	// loaded too and cannot be in a key.
-	v0 := binary.LittleEndian.Uint64(b[j-8:])
-	n, loaded := plainTail(v0), 8
-	var v1 uint64
-	if n == 8 && j-16 >= lo {
-		v1 = binary.LittleEndian.Uint64(b[j-16:])
-		n, loaded = 8+plainTail(v1), 16
-	}
-	if n == loaded || keyByte[b[j-n-1]]&(kbKeep|kbCut) != 0 {
-		// A longer key, or one with _ - . or non-ASCII bytes.
-		return foldedKey(b, j, lo)
+	// Most keys are up to 7 ASCII letters and digits: the top n bytes of
+	// the word before j, the byte before them loaded too (as plainKey).
+	v := binary.LittleEndian.Uint64(b[j-8 : j])
+	n := runLanes(plainLanes(v))
+	if n == 8 || keyByte[b[j-n-1]]&(kbKeep|kbCut) != 0 {
+		return wordKeyAt(b, j, lo) // longer, or with _ - . or non-ASCII bytes
 	}
 	if n == 0 {
 		return keyNone
 	}
-
-	// Setting bit 5 of a letter or digit folds it.
-	const lower = 0x2020202020202020
-	w0 := (v0 | lower) & tailMask(n)
-	var w1 uint64
-	if n > 8 {
-		w1 = (v1 | lower) & tailMask(n-8)
-	}
-	kw := keyWords.lookup(w0, w1, 0)
+	w := (v | lowerLanes) & shortLanes(n)
+	kw := keyWords.lookup(w, 0, 0)
 	if kw&kwAddr != 0 && j-n-1 > lo && b[j-n-1] == ' ' {
-		return foldedKey(b, j, lo) // "Source IP"
+		// "Source IP"
+		k := wordKey{w0: w, n: n, seg: n, start: j - n}
+		return k.withWordBefore(b, j, lo, kw&kwVersion != 0)
 	}
 	// The key is its own last segment.
-	if kw&kwVersion != 0 || endsVersion(w0, n, nil) {
+	if kw&kwVersion != 0 || endsVersionASCII(w) {
 		return keyVersion
 	}
 	return keyKind(kw & kwRole)
 }
 
-// plainTail returns how many of the top bytes of v (the last bytes of a
-// little-endian load) are ASCII letters or digits, 8 if all are.
-func plainTail(v uint64) int {
-	const (
-		lanes = 0x0101010101010101
-		high  = 0x80 * lanes
-	)
+// plainKey reads the key that ends at b[j], j >= 8, if it is up to 7 ASCII
+// letters and digits: the top n bytes of the word before j, with the byte
+// before them, which cannot be in a key. It returns it folded (see
+// tailMask).
+func plainKey(b []byte, j int) (w uint64, n int, ok bool) {
+	v := binary.LittleEndian.Uint64(b[j-8 : j])
+	n = runLanes(plainLanes(v))
+	if n == 8 || keyByte[b[j-n-1]]&(kbKeep|kbCut) != 0 {
+		return 0, 0, false
+	}
+	return (v | lowerLanes) & shortLanes(n), n, true
+}
+
+// wordKeyAt is keyAt for keys longer than 7 bytes or holding _ - '.' or
+// non-ASCII bytes: it reads them in place with readKey if it can, else
+// with foldedKey.
+func wordKeyAt(b []byte, j, lo int) keyKind {
+	k, ok := readKey(b, j, lo)
+	if !ok {
+		return foldedKey(b, j, lo)
+	}
+	if k.n == 0 {
+		return keyNone // only _ - .
+	}
+	kw := k.flags()
+	// The last segment of the key: all of it unless it holds _ - or '.'.
+	segVersion := kw&kwVersion != 0
+	if k.seg != k.n {
+		segVersion = keyWords.lookupTop(k.w0, k.w1, k.w2, k.seg)&kwVersion != 0
+	}
+	if kw&kwAddr != 0 && k.start-1 > lo && b[k.start-1] == ' ' {
+		return k.withWordBefore(b, j, lo, segVersion) // "Source IP"
+	}
+	if segVersion || endsVersionASCII(k.w0) {
+		return keyVersion
+	}
+	return keyKind(kw & kwRole) // an ASCII key: no Chinese role
+}
+
+// withWordBefore classifies k, a bare address word ending at b[j] preceded
+// by a space, together with the word before it: "Source IP: …", "client
+// address …". segVersion tells whether k's last segment is a version word.
+func (k wordKey) withWordBefore(b []byte, j, lo int, segVersion bool) keyKind {
+	e := k.start - 1 // where the word before ends
+	var w wordKey
+	ok := e-8 >= lo
+	if ok {
+		w.w0, w.n, ok = plainKey(b, e)
+	}
+	if !ok {
+		if w, ok = readKey(b, e, lo); !ok {
+			return foldedKey(b, j, lo)
+		}
+	}
+	k.prepend(&w)
+	if segVersion || endsVersionASCII(k.w0) {
+		return keyVersion
+	}
+	return keyKind(k.flags() & kwRole)
+}
+
+// wordKey is an ASCII key read in place by readKey, folded in registers.
+type wordKey struct {
+	w0, w1, w2 uint64 // its last 24 folded bytes, as lookup takes them (see tailMask)
+	n          int    // its folded length
+	seg        int    // the folded length of its last segment (see segLen)
+	start      int    // where it starts in b
+}
+
+// flags returns the keyWords flags of k.
+func (k *wordKey) flags() uint8 {
+	if k.n > maxWord {
+		return 0
+	}
+	return keyWords.lookup(k.w0, k.w1, k.w2) // zero filled
+}
+
+// readKey reads the key that ends at b[j] in place, 8 bytes at a time, and
+// folds it in registers. It reports false, leaving the key to foldedKey,
+// unless the key is ASCII, shorter than 24 bytes and the byte before it is
+// loaded too (not before lo), which makes sure the key starts there.
+func readKey(b []byte, j, lo int) (k wordKey, ok bool) {
+	if j-8 < lo {
+		return k, false
+	}
+	// The key is the top r0 bytes of v0, then the top r1 of v1 and r2 of
+	// v2 before them; m0, m1 and m2 mask them.
+	v0 := binary.LittleEndian.Uint64(b[j-8 : j])
+	key0, cut0 := keyLanes(v0)
+	v := v0
+	var v1, key1, cut1, v2, key2, cut2 uint64
+	var m0, m1, m2 uint64 = ^uint64(0), 0, 0
+	r := runLanes(key0)
+	n := r
+	switch {
+	case r < 8:
+		m0 = shortLanes(r)
+	case j-16 < lo:
+		return k, false // too close to lo
+	default:
+		v1 = binary.LittleEndian.Uint64(b[j-16 : j-8])
+		key1, cut1 = keyLanes(v1)
+		r = runLanes(key1)
+		n += r
+		v = v1
+		switch {
+		case r < 8:
+			m1 = shortLanes(r)
+		case j-24 < lo:
+			return k, false // too close to lo
+		default:
+			m1 = ^uint64(0)
+			v2 = binary.LittleEndian.Uint64(b[j-24 : j-16])
+			key2, cut2 = keyLanes(v2)
+			r = runLanes(key2)
+			if r == 8 {
+				return k, false // 24 bytes or more
+			}
+			n += r
+			v = v2
+			m2 = shortLanes(r)
+		}
+	}
+	if v<<(8*uint(r)&63)>>63 != 0 {
+		return k, false // the byte before is not ASCII: it is in the key
+	}
+	k.n, k.seg, k.start = n, n, j-n
+	w0 := (v0 | lowerLanes) & m0
+	w1 := (v1 | lowerLanes) & m1
+	w2 := (v2 | lowerLanes) & m2
+	cut0, cut1, cut2 = cut0&m0, cut1&m1, cut2&m2
+	if cut0|cut1|cut2 != 0 {
+		k.seg = lastSegment(key0&m0, key1&m1, key2&m2, cut0, cut1, cut2, n)
+		// Drop the _ - and '.', from the first one, so that dropping
+		// one never moves those still to drop: the bytes before each
+		// move up one, and the words below carry up a byte.
+		for ; cut2 != 0; cut2 &= cut2 - 1 {
+			w2 = dropLane(w2, cut2)
+			k.n--
+		}
+		for ; cut1 != 0; cut1 &= cut1 - 1 {
+			w1 = dropLane(w1, cut1) | w2>>56
+			w2 <<= 8
+			k.n--
+		}
+		for ; cut0 != 0; cut0 &= cut0 - 1 {
+			w0 = dropLane(w0, cut0) | w1>>56
+			w1 = w1<<8 | w2>>56
+			w2 <<= 8
+			k.n--
+		}
+	}
+	k.w0, k.w1, k.w2 = w0, w1, w2
+	return k, true
+}
+
+// dropLane drops from w its byte at the lowest bit set in cut, a high bit
+// (see keyLanes): the bytes below it move up one, and the lowest becomes 0.
+func dropLane(w, cut uint64) uint64 {
+	low := (cut&-cut)<<1 - 1 // the dropped byte and those below
+	return w<<8&low | w&^low
+}
+
+// lastSegment returns the length of the last segment of a key of n bytes
+// read by readKey: its bytes after the last _ - or '.' that is followed by
+// one that is kept. key and cut are its keyLanes, last word first, and
+// mark only its bytes.
+func lastSegment(key0, key1, key2, cut0, cut1, cut2 uint64, n int) int {
+	kept0 := key0 &^ cut0
+	if last := cut0 & (kept0 >> 8); last != 0 {
+		// In the last word, as usual: the segment is the kept bytes
+		// above the last cut byte followed by a kept byte.
+		return bits.OnesCount64(kept0 >> ((64 - bits.LeadingZeros64(last)) & 63))
+	}
+	// In a word before (or no segment): the same with a bit per byte.
+	kept := laneBits(kept0)<<16 | laneBits(key1&^cut1)<<8 | laneBits(key2&^cut2)
+	cut := laneBits(cut0)<<16 | laneBits(cut1)<<8 | laneBits(cut2)
+	if last := cut & (kept >> 1); last != 0 {
+		return bits.OnesCount32(kept >> bits.Len32(last))
+	}
+	return n - bits.OnesCount32(cut) // no cut byte is followed by a kept one
+}
+
+// prepend joins w, the word before k ("Source" in "Source IP"), to k.
+func (k *wordKey) prepend(w *wordKey) {
+	// Shift w's words down past k's n bytes.
+	w0, w1, w2 := w.w0, w.w1, w.w2
+	switch s := uint(8 * k.n); {
+	case s < 64:
+		w0, w1, w2 = w0>>s, w1>>s|w0<<(64-s), w2>>s|w1<<(64-s)
+	case s < 128:
+		s -= 64
+		w0, w1, w2 = 0, w0>>s, w1>>s|w0<<(64-s)
+	default:
+		w0, w1, w2 = 0, 0, w0>>(s-128)
+	}
+	k.w0 |= w0
+	k.w1 |= w1
+	k.w2 |= w2
+	k.n += w.n
+}
+
+const (
+	lanes      = 0x0101010101010101
+	highLanes  = 0x80 * lanes
+	lowerLanes = 0x20 * lanes // setting bit 5 of an ASCII letter or digit folds it
+)
+
+// plainLanes returns the high bit of each byte of v that is an ASCII letter
+// or digit.
+func plainLanes(v uint64) uint64 {
 	// Each lane is a byte; x holds its low 7 bits, so that adding at most
 	// 0x80 to a lane never carries into the next. x + (0x80-lo) sets the
 	// lane's high bit if x >= lo, x + (0x7F-hi) if x > hi.
-	x := v &^ high
-	y := x | 0x20*lanes // lower case
+	x := v &^ highLanes
+	y := x | lowerLanes
 	letter := (y + (0x80-'a')*lanes) &^ (y + (0x7F-'z')*lanes)
 	digit := (x + (0x80-'0')*lanes) &^ (x + (0x7F-'9')*lanes)
-	plain := (letter | digit) &^ v & high
-	return bits.LeadingZeros64(^plain&high) >> 3
+	return (letter | digit) &^ v & highLanes
+}
+
+// keyLanes returns the high bit of each byte of v that may be in an ASCII
+// key (a letter, a digit, _ - or '.') and the high bit of each _ - and '.'.
+func keyLanes(v uint64) (key, cut uint64) {
+	x := v &^ highLanes // see plainLanes
+	dashDot := (x + (0x80-'-')*lanes) &^ (x + (0x7F-'.')*lanes)
+	under := ^((x ^ '_'*lanes) + 0x7F*lanes) // x == '_'
+	cut = (dashDot | under) &^ v & highLanes
+	return plainLanes(v) | cut, cut
+}
+
+// runLanes returns how many of the top bytes of a word (the last bytes of a
+// little-endian load) have their bit set in key: 8 if all have.
+func runLanes(key uint64) int {
+	return bits.LeadingZeros64(^key&highLanes) >> 3
+}
+
+// shortLanes keeps the top m bytes of a word, 0 <= m < 8.
+func shortLanes(m int) uint64 {
+	return ^(^uint64(0) >> (8 * uint(m) & 63))
+}
+
+// laneBits packs the high bits of the bytes of m into a byte, bit x for byte x.
+func laneBits(m uint64) uint32 {
+	return uint32((m >> 7) * 0x0102040810204080 >> 56)
 }
 
 // foldedKey classifies the key ending at b[j] like keyAt, folding it (and
@@ -204,6 +421,38 @@ func foldedKey(b []byte, j, lo int) keyKind {
 // skipSeps walks back from i over at most six separators between a key and
 // its value.
 func skipSeps(b []byte, i, lo int) int {
+	if i-6 < lo {
+		return skipSepsNear(b, i, lo)
+	}
+	// The six bytes before i may all be read: test them one by one,
+	// unrolled, with no bounds checks.
+	s, t := (*[6]byte)(b[i-6:i]), &keyByte
+	var n int // separators
+	switch {
+	case t[s[5]]&kbSep == 0:
+		n = 0
+	case t[s[4]]&kbSep == 0:
+		n = 1
+	case t[s[3]]&kbSep == 0:
+		n = 2
+	case t[s[2]]&kbSep == 0:
+		n = 3
+	case t[s[1]]&kbSep == 0:
+		n = 4
+	case t[s[0]]&kbSep == 0:
+		n = 5
+	default:
+		return i - 6
+	}
+	if s[5-n] == 0x9A {
+		return skipSepsNear(b, i, lo) // maybe "："
+	}
+	return i - n
+}
+
+// skipSepsNear is skipSeps one byte at a time, near lo or when "：" may
+// separate the key from the value.
+func skipSepsNear(b []byte, i, lo int) int {
 	j := i
 	for n := 0; n < 6 && j > lo; n++ {
 		if keyByte[b[j-1]]&kbSep != 0 {
@@ -347,24 +596,34 @@ func endsVersion(last uint64, n int, key []byte) bool {
 	return false
 }
 
+// endsVersionASCII is endsVersion for an ASCII key: last is its last 8
+// folded bytes, zero filled (see tailMask) so that a key shorter than a
+// suffix cannot match it.
+func endsVersionASCII(last uint64) bool {
+	s := &asciiVersionSuffixes
+	return last&s[0].mask == s[0].w || last&s[1].mask == s[1].w
+}
+
 // asciiVersionSuffixes are the entries of versionSuffixes that end in an
 // ASCII byte, as their length, and their bytes and mask in the last word
-// of a key that ends in them.
-var asciiVersionSuffixes = func() (out []struct {
+// of a key that ends in them. Unused entries match nothing.
+var asciiVersionSuffixes = func() (out [2]struct {
 	n       int
 	w, mask uint64
 }) {
+	for x := range out {
+		out[x].w = 1 // != 0, any word & 0
+	}
+	x := 0
 	for _, s := range versionSuffixes {
 		if s == "" || s[len(s)-1] >= 0x80 {
 			continue
 		}
-		if len(s) > 8 || !isFolded(s) {
+		if len(s) > 8 || !isFolded(s) || x == len(out) {
 			panic("ioc: bad version suffix " + s)
 		}
-		out = append(out, struct {
-			n       int
-			w, mask uint64
-		}{len(s), wordOf(s)[0], tailMask(len(s))})
+		out[x].n, out[x].w, out[x].mask = len(s), wordOf(s)[0], tailMask(len(s))
+		x++
 	}
 	return out
 }()
@@ -441,17 +700,21 @@ func (buf *keyBuf) word(x int) uint64 {
 
 // flags returns the keyWords flags of the last m bytes of buf, 1 <= m.
 func (buf *keyBuf) flags(m int) uint8 {
-	if m > maxWord {
-		return 0
+	return keyWords.lookupTop(buf.word(0), buf.word(1), buf.word(2), m)
+}
+
+// lookupTop returns the flags of the last m bytes of a folded key given as
+// three words (see tailMask), 1 <= m: 0 if m > maxWord.
+func (t *wordTable) lookupTop(w0, w1, w2 uint64, m int) uint8 {
+	switch {
+	case m <= 8:
+		return t.lookup(w0&tailMask(m), 0, 0)
+	case m <= 16:
+		return t.lookup(w0, w1&tailMask(m-8), 0)
+	case m <= maxWord:
+		return t.lookup(w0, w1, w2&tailMask(m-16))
 	}
-	var w1, w2 uint64
-	if m > 8 {
-		w1 = buf.word(1) & tailMask(m-8)
-		if m > 16 {
-			w2 = buf.word(2) & tailMask(m-16)
-		}
-	}
-	return keyWords.lookup(buf.word(0)&tailMask(m), w1, w2)
+	return 0
 }
 
 // tailMask keeps the top m bytes of a word: all of them if m >= 8. m >= 1.
