@@ -99,23 +99,48 @@ func keyBefore(b []byte, i, lo int) keyKind {
 // keyAt is keyBefore after its first test.
 func keyAt(b []byte, i, lo int) keyKind {
 	lo = max(lo, i-lookBack)
-	if b[i-1] == '/' {
-		if productBefore(b, i-1, lo) {
-			return keyVersion
-		}
-		return keyNone
+	if i-8 < lo {
+		return keyNear(b, i, lo)
 	}
-	j := skipSeps(b, i, lo)
+	// The 8 bytes before i end with a product name's '/' or with up to
+	// six separators, tested one by one, unrolled.
+	s, t := (*[8]byte)(b[i-8:i]), &keyByte
+	if s[7] == '/' {
+		return productKey(b, i, lo)
+	}
+	var n int // separators, then key bytes
+	switch {
+	case t[s[7]]&kbSep == 0:
+		n = 0
+	case t[s[6]]&kbSep == 0:
+		n = 1
+	case t[s[5]]&kbSep == 0:
+		n = 2
+	case t[s[4]]&kbSep == 0:
+		n = 3
+	case t[s[3]]&kbSep == 0:
+		n = 4
+	case t[s[2]]&kbSep == 0:
+		n = 5
+	default:
+		n = 6
+	}
+	j := i - n
 	if j-8 < lo {
-		return foldedKey(b, j, lo) // too close to lo for whole words
+		return keyNear(b, i, lo) // too close to lo for whole words
 	}
 
 	// Most keys are up to 7 ASCII letters and digits: the top n bytes of
 	// the word before j, the byte before them loaded too (as plainKey).
 	v := binary.LittleEndian.Uint64(b[j-8 : j])
-	n := runLanes(plainLanes(v))
+	plain := plainLanes(v)
+	n = runLanes(plain)
 	if n == 8 || keyByte[b[j-n-1]]&(kbKeep|kbCut) != 0 {
-		return wordKeyAt(b, j, lo) // longer, or with _ - . or non-ASCII bytes
+		// A longer key, or one with _ - . or non-ASCII bytes.
+		if j > i-6 && b[j-1] == 0x9A {
+			return keyNear(b, i, lo) // maybe after "："
+		}
+		return wordKeyAt(b, j, lo, v, plain)
 	}
 	if n == 0 {
 		return keyNone
@@ -124,8 +149,10 @@ func keyAt(b []byte, i, lo int) keyKind {
 	kw := keyWords.lookup(w, 0, 0)
 	if kw&kwAddr != 0 && j-n-1 > lo && b[j-n-1] == ' ' {
 		// "Source IP"
-		k := wordKey{w0: w, n: n, seg: n, start: j - n}
-		return k.withWordBefore(b, j, lo, kw&kwVersion != 0)
+		if r, ok := withWordBefore(b, lo, j-n-1, w, 0, n, kw&kwVersion != 0); ok {
+			return r
+		}
+		return foldedKey(b, j, lo)
 	}
 	// The key is its own last segment.
 	if kw&kwVersion != 0 || endsVersionASCII(w) {
@@ -134,108 +161,131 @@ func keyAt(b []byte, i, lo int) keyKind {
 	return keyKind(kw & kwRole)
 }
 
-// plainKey reads the key that ends at b[j], j >= 8, if it is up to 7 ASCII
-// letters and digits: the top n bytes of the word before j, with the byte
-// before them, which cannot be in a key. It returns it folded (see
-// tailMask).
-func plainKey(b []byte, j int) (w uint64, n int, ok bool) {
-	v := binary.LittleEndian.Uint64(b[j-8 : j])
-	n = runLanes(plainLanes(v))
-	if n == 8 || keyByte[b[j-n-1]]&(kbKeep|kbCut) != 0 {
-		return 0, 0, false
+// keyNear is keyAt reading one byte at a time up to the key: near lo, or
+// when "：" may separate the key from its value.
+func keyNear(b []byte, i, lo int) keyKind {
+	if b[i-1] == '/' {
+		return productKey(b, i, lo)
 	}
-	return (v | lowerLanes) & shortLanes(n), n, true
+	j := skipSeps(b, i, lo)
+	if j-8 < lo {
+		return foldedKey(b, j, lo)
+	}
+	v := binary.LittleEndian.Uint64(b[j-8 : j])
+	return wordKeyAt(b, j, lo, v, plainLanes(v))
+}
+
+// productKey is keyAt for a value after a '/': a version after a product
+// name ("Chrome/113.0.0.0").
+func productKey(b []byte, i, lo int) keyKind {
+	if productBefore(b, i-1, lo) {
+		return keyVersion
+	}
+	return keyNone
 }
 
 // wordKeyAt is keyAt for keys longer than 7 bytes or holding _ - '.' or
 // non-ASCII bytes: it reads them in place with readKey if it can, else
-// with foldedKey.
-func wordKeyAt(b []byte, j, lo int) keyKind {
-	k, ok := readKey(b, j, lo)
+// with foldedKey. v is the word before j, plain its plainLanes.
+func wordKeyAt(b []byte, j, lo int, v, plain uint64) keyKind {
+	w0, w1, w2, n, seg, k, ok := readKey(b, j, lo, v, plain)
 	if !ok {
 		return foldedKey(b, j, lo)
 	}
-	if k.n == 0 {
+	if n == 0 {
 		return keyNone // only _ - .
 	}
-	kw := k.flags()
+	var kw uint8
+	if n <= maxWord {
+		kw = keyWords.lookup(w0, w1, w2) // zero filled
+	}
 	// The last segment of the key: all of it unless it holds _ - or '.'.
 	segVersion := kw&kwVersion != 0
-	if k.seg != k.n {
-		segVersion = keyWords.lookupTop(k.w0, k.w1, k.w2, k.seg)&kwVersion != 0
+	if seg != n {
+		segVersion = keyWords.lookupTop(w0, w1, w2, seg)&kwVersion != 0
 	}
-	if kw&kwAddr != 0 && k.start-1 > lo && b[k.start-1] == ' ' {
-		return k.withWordBefore(b, j, lo, segVersion) // "Source IP"
+	if kw&kwAddr != 0 && n < 16 && k-1 > lo && b[k-1] == ' ' {
+		// "Source IP"
+		if r, ok := withWordBefore(b, lo, k-1, w0, w1, n, segVersion); ok {
+			return r
+		}
+		return foldedKey(b, j, lo)
 	}
-	if segVersion || endsVersionASCII(k.w0) {
+	if segVersion || endsVersionASCII(w0) {
 		return keyVersion
 	}
 	return keyKind(kw & kwRole) // an ASCII key: no Chinese role
 }
 
-// withWordBefore classifies k, a bare address word ending at b[j] preceded
-// by a space, together with the word before it: "Source IP: …", "client
-// address …". segVersion tells whether k's last segment is a version word.
-func (k wordKey) withWordBefore(b []byte, j, lo int, segVersion bool) keyKind {
-	e := k.start - 1 // where the word before ends
-	var w wordKey
-	ok := e-8 >= lo
-	if ok {
-		w.w0, w.n, ok = plainKey(b, e)
+// withWordBefore classifies a bare address word of n folded bytes, w0 and
+// w1 (see tailMask), preceded by a space at b[e], together with the word
+// before it: "Source IP: …", "client address …". segVersion tells whether
+// the address word's last segment is a version word. It reports false if
+// that word is for foldedKey to read.
+func withWordBefore(b []byte, lo, e int, w0, w1 uint64, n int, segVersion bool) (keyKind, bool) {
+	if e-8 < lo {
+		return keyNone, false
 	}
-	if !ok {
-		if w, ok = readKey(b, e, lo); !ok {
-			return foldedKey(b, j, lo)
+	// The word before, as in keyAt.
+	v := binary.LittleEndian.Uint64(b[e-8 : e])
+	plain := plainLanes(v)
+	var x0, x1, x2 uint64
+	m := runLanes(plain)
+	if m < 8 && keyByte[b[e-m-1]]&(kbKeep|kbCut) == 0 {
+		x0 = (v | lowerLanes) & shortLanes(m)
+	} else {
+		var ok bool
+		if x0, x1, x2, m, _, _, ok = readKey(b, e, lo, v, plain); !ok {
+			return keyNone, false
 		}
 	}
-	k.prepend(&w)
-	if segVersion || endsVersionASCII(k.w0) {
-		return keyVersion
+	// Join them: shift x down past the n bytes of w, 1 <= n < 16.
+	var w2 uint64
+	if s := uint(8*n) & 127; s < 64 {
+		w0 |= x0 >> s
+		w1 |= x1>>s | x0<<(64-s)
+		w2 = x2>>s | x1<<(64-s)
+	} else {
+		s -= 64
+		w1 |= x0 >> s
+		w2 = x1>>s | x0<<(64-s)
 	}
-	return keyKind(k.flags() & kwRole)
-}
-
-// wordKey is an ASCII key read in place by readKey, folded in registers.
-type wordKey struct {
-	w0, w1, w2 uint64 // its last 24 folded bytes, as lookup takes them (see tailMask)
-	n          int    // its folded length
-	seg        int    // the folded length of its last segment (see segLen)
-	start      int    // where it starts in b
-}
-
-// flags returns the keyWords flags of k.
-func (k *wordKey) flags() uint8 {
-	if k.n > maxWord {
-		return 0
+	n += m
+	if segVersion || endsVersionASCII(w0) {
+		return keyVersion, true
 	}
-	return keyWords.lookup(k.w0, k.w1, k.w2) // zero filled
+	if n > maxWord {
+		return keyNone, true
+	}
+	return keyKind(keyWords.lookup(w0, w1, w2) & kwRole), true
 }
 
 // readKey reads the key that ends at b[j] in place, 8 bytes at a time, and
-// folds it in registers. It reports false, leaving the key to foldedKey,
-// unless the key is ASCII, shorter than 24 bytes and the byte before it is
-// loaded too (not before lo), which makes sure the key starts there.
-func readKey(b []byte, j, lo int) (k wordKey, ok bool) {
-	if j-8 < lo {
-		return k, false
-	}
+// folds it in registers. v is the word before j, j-8 >= lo, and plain its
+// plainLanes. It returns the folded key as the three words lookup takes,
+// zero filled (see tailMask), its length n, the length of its last segment
+// and where it starts in b. It reports false, leaving the key to
+// foldedKey, unless the key is ASCII, shorter than 24 bytes and the byte
+// before it is loaded too (not before lo), which makes sure the key starts
+// there.
+func readKey(b []byte, j, lo int, v, plain uint64) (w0, w1, w2 uint64, n, seg, start int, ok bool) {
 	// The key is the top r0 bytes of v0, then the top r1 of v1 and r2 of
 	// v2 before them; m0, m1 and m2 mask them.
-	v0 := binary.LittleEndian.Uint64(b[j-8 : j])
-	key0, cut0 := keyLanes(v0)
-	v := v0
+	v0, cut0 := v, cutLanes(v)
+	key0 := plain | cut0
 	var v1, key1, cut1, v2, key2, cut2 uint64
 	var m0, m1, m2 uint64 = ^uint64(0), 0, 0
 	r := runLanes(key0)
-	n := r
+	n = r
 	switch {
 	case r < 8:
 		m0 = shortLanes(r)
 	case j-16 < lo:
-		return k, false // too close to lo
+		return 0, 0, 0, 0, 0, 0, false // too close to lo
 	default:
 		v1 = binary.LittleEndian.Uint64(b[j-16 : j-8])
-		key1, cut1 = keyLanes(v1)
+		cut1 = cutLanes(v1)
+		key1 = plainLanes(v1) | cut1
 		r = runLanes(key1)
 		n += r
 		v = v1
@@ -243,14 +293,15 @@ func readKey(b []byte, j, lo int) (k wordKey, ok bool) {
 		case r < 8:
 			m1 = shortLanes(r)
 		case j-24 < lo:
-			return k, false // too close to lo
+			return 0, 0, 0, 0, 0, 0, false // too close to lo
 		default:
 			m1 = ^uint64(0)
 			v2 = binary.LittleEndian.Uint64(b[j-24 : j-16])
-			key2, cut2 = keyLanes(v2)
+			cut2 = cutLanes(v2)
+			key2 = plainLanes(v2) | cut2
 			r = runLanes(key2)
 			if r == 8 {
-				return k, false // 24 bytes or more
+				return 0, 0, 0, 0, 0, 0, false // 24 bytes or more
 			}
 			n += r
 			v = v2
@@ -258,40 +309,40 @@ func readKey(b []byte, j, lo int) (k wordKey, ok bool) {
 		}
 	}
 	if v<<(8*uint(r)&63)>>63 != 0 {
-		return k, false // the byte before is not ASCII: it is in the key
+		return 0, 0, 0, 0, 0, 0, false // the byte before is not ASCII: it is in the key
 	}
-	k.n, k.seg, k.start = n, n, j-n
-	w0 := (v0 | lowerLanes) & m0
-	w1 := (v1 | lowerLanes) & m1
-	w2 := (v2 | lowerLanes) & m2
+	start, seg = j-n, n
+	w0 = (v0 | lowerLanes) & m0
+	w1 = (v1 | lowerLanes) & m1
+	w2 = (v2 | lowerLanes) & m2
 	cut0, cut1, cut2 = cut0&m0, cut1&m1, cut2&m2
-	if cut0|cut1|cut2 != 0 {
-		k.seg = lastSegment(key0&m0, key1&m1, key2&m2, cut0, cut1, cut2, n)
-		// Drop the _ - and '.', from the first one, so that dropping
-		// one never moves those still to drop: the bytes before each
-		// move up one, and the words below carry up a byte.
-		for ; cut2 != 0; cut2 &= cut2 - 1 {
-			w2 = dropLane(w2, cut2)
-			k.n--
-		}
-		for ; cut1 != 0; cut1 &= cut1 - 1 {
-			w1 = dropLane(w1, cut1) | w2>>56
-			w2 <<= 8
-			k.n--
-		}
-		for ; cut0 != 0; cut0 &= cut0 - 1 {
-			w0 = dropLane(w0, cut0) | w1>>56
-			w1 = w1<<8 | w2>>56
-			w2 <<= 8
-			k.n--
-		}
+	if cut0|cut1|cut2 == 0 {
+		return w0, w1, w2, n, seg, start, true
 	}
-	k.w0, k.w1, k.w2 = w0, w1, w2
-	return k, true
+	seg = lastSegment(key0&m0, key1&m1, key2&m2, cut0, cut1, cut2, n)
+	// Drop the _ - and '.', from the first one, so that dropping one
+	// never moves those still to drop: the bytes before each move up
+	// one, and the words below carry up a byte.
+	for ; cut2 != 0; cut2 &= cut2 - 1 {
+		w2 = dropLane(w2, cut2)
+		n--
+	}
+	for ; cut1 != 0; cut1 &= cut1 - 1 {
+		w1 = dropLane(w1, cut1) | w2>>56
+		w2 <<= 8
+		n--
+	}
+	for ; cut0 != 0; cut0 &= cut0 - 1 {
+		w0 = dropLane(w0, cut0) | w1>>56
+		w1 = w1<<8 | w2>>56
+		w2 <<= 8
+		n--
+	}
+	return w0, w1, w2, n, seg, start, true
 }
 
 // dropLane drops from w its byte at the lowest bit set in cut, a high bit
-// (see keyLanes): the bytes below it move up one, and the lowest becomes 0.
+// (see cutLanes): the bytes below it move up one, and the lowest becomes 0.
 func dropLane(w, cut uint64) uint64 {
 	low := (cut&-cut)<<1 - 1 // the dropped byte and those below
 	return w<<8&low | w&^low
@@ -299,7 +350,8 @@ func dropLane(w, cut uint64) uint64 {
 
 // lastSegment returns the length of the last segment of a key of n bytes
 // read by readKey: its bytes after the last _ - or '.' that is followed by
-// one that is kept. key and cut are its keyLanes, last word first, and
+// one that is kept. key and cut are its key bytes and its _ - and '.' as
+// high bits (see plainLanes and cutLanes), last word first, and
 // mark only its bytes.
 func lastSegment(key0, key1, key2, cut0, cut1, cut2 uint64, n int) int {
 	kept0 := key0 &^ cut0
@@ -315,25 +367,6 @@ func lastSegment(key0, key1, key2, cut0, cut1, cut2 uint64, n int) int {
 		return bits.OnesCount32(kept >> bits.Len32(last))
 	}
 	return n - bits.OnesCount32(cut) // no cut byte is followed by a kept one
-}
-
-// prepend joins w, the word before k ("Source" in "Source IP"), to k.
-func (k *wordKey) prepend(w *wordKey) {
-	// Shift w's words down past k's n bytes.
-	w0, w1, w2 := w.w0, w.w1, w.w2
-	switch s := uint(8 * k.n); {
-	case s < 64:
-		w0, w1, w2 = w0>>s, w1>>s|w0<<(64-s), w2>>s|w1<<(64-s)
-	case s < 128:
-		s -= 64
-		w0, w1, w2 = 0, w0>>s, w1>>s|w0<<(64-s)
-	default:
-		w0, w1, w2 = 0, 0, w0>>(s-128)
-	}
-	k.w0 |= w0
-	k.w1 |= w1
-	k.w2 |= w2
-	k.n += w.n
 }
 
 const (
@@ -355,14 +388,12 @@ func plainLanes(v uint64) uint64 {
 	return (letter | digit) &^ v & highLanes
 }
 
-// keyLanes returns the high bit of each byte of v that may be in an ASCII
-// key (a letter, a digit, _ - or '.') and the high bit of each _ - and '.'.
-func keyLanes(v uint64) (key, cut uint64) {
+// cutLanes returns the high bit of each byte of v that is _ - or '.'.
+func cutLanes(v uint64) uint64 {
 	x := v &^ highLanes // see plainLanes
 	dashDot := (x + (0x80-'-')*lanes) &^ (x + (0x7F-'.')*lanes)
 	under := ^((x ^ '_'*lanes) + 0x7F*lanes) // x == '_'
-	cut = (dashDot | under) &^ v & highLanes
-	return plainLanes(v) | cut, cut
+	return (dashDot | under) &^ v & highLanes
 }
 
 // runLanes returns how many of the top bytes of a word (the last bytes of a
@@ -421,38 +452,6 @@ func foldedKey(b []byte, j, lo int) keyKind {
 // skipSeps walks back from i over at most six separators between a key and
 // its value.
 func skipSeps(b []byte, i, lo int) int {
-	if i-6 < lo {
-		return skipSepsNear(b, i, lo)
-	}
-	// The six bytes before i may all be read: test them one by one,
-	// unrolled, with no bounds checks.
-	s, t := (*[6]byte)(b[i-6:i]), &keyByte
-	var n int // separators
-	switch {
-	case t[s[5]]&kbSep == 0:
-		n = 0
-	case t[s[4]]&kbSep == 0:
-		n = 1
-	case t[s[3]]&kbSep == 0:
-		n = 2
-	case t[s[2]]&kbSep == 0:
-		n = 3
-	case t[s[1]]&kbSep == 0:
-		n = 4
-	case t[s[0]]&kbSep == 0:
-		n = 5
-	default:
-		return i - 6
-	}
-	if s[5-n] == 0x9A {
-		return skipSepsNear(b, i, lo) // maybe "："
-	}
-	return i - n
-}
-
-// skipSepsNear is skipSeps one byte at a time, near lo or when "：" may
-// separate the key from the value.
-func skipSepsNear(b []byte, i, lo int) int {
 	j := i
 	for n := 0; n < 6 && j > lo; n++ {
 		if keyByte[b[j-1]]&kbSep != 0 {
