@@ -23,6 +23,13 @@ const lookBack = 96
 // maxKey bounds the length of a key in bytes.
 const maxKey = 32
 
+// maxReach bounds how far before a value keyBefore reads: six separators
+// ("：" takes 3 bytes), a key, a space and the word before it. The word
+// paths of keyAt rely on it to leave lo unclamped.
+const maxReach = 6*3 + maxKey + 1 + maxKey
+
+const _ uint = lookBack - maxReach // lookBack >= maxReach
+
 // The key lists, folded: lower case, without _ - and '.' (see foldBack), so
 // that "Src_IP", "src-ip" and "source.ip" match "srcip" and "sourceip".
 // They are the single source of truth: keyWords is built from them.
@@ -98,10 +105,11 @@ func keyBefore(b []byte, i, lo int) keyKind {
 
 // keyAt is keyBefore after its first test.
 func keyAt(b []byte, i, lo int) keyKind {
-	lo = max(lo, i-lookBack)
 	if i-8 < lo {
-		return keyNear(b, i, lo)
+		return keyNear(b, i, max(lo, i-lookBack))
 	}
+	// Past this point nothing reads before i-lookBack (see maxReach): lo
+	// needs no clamping.
 	// The 8 bytes before i end with a product name's '/' or with up to
 	// six separators, tested one by one, unrolled.
 	s, t := (*[8]byte)(b[i-8:i]), &keyByte
@@ -243,8 +251,8 @@ func withWordBefore(b []byte, lo, e int, w0, w1 uint64, n int, segVersion bool) 
 	var w2 uint64
 	if s := uint(8*n) & 127; s < 64 {
 		w0 |= x0 >> s
-		w1 |= x1>>s | x0<<(64-s)
-		w2 = x2>>s | x1<<(64-s)
+		w1 |= x1>>s | x0<<((64-s)&63)
+		w2 = x2>>s | x1<<((64-s)&63)
 	} else {
 		s -= 64
 		w1 |= x0 >> s
@@ -308,7 +316,7 @@ func readKey(b []byte, j, lo int, v, plain uint64) (w0, w1, w2 uint64, n, seg, s
 			m2 = shortLanes(r)
 		}
 	}
-	if v<<(8*uint(r)&63)>>63 != 0 {
+	if keyByte[b[j-n-1]]&kbHigh != 0 {
 		return 0, 0, 0, 0, 0, 0, false // the byte before is not ASCII: it is in the key
 	}
 	start, seg = j-n, n
@@ -319,7 +327,14 @@ func readKey(b []byte, j, lo int, v, plain uint64) (w0, w1, w2 uint64, n, seg, s
 	if cut0|cut1|cut2 == 0 {
 		return w0, w1, w2, n, seg, start, true
 	}
-	seg = lastSegment(key0&m0, key1&m1, key2&m2, cut0, cut1, cut2, n)
+	kept0 := key0 & m0 &^ cut0
+	if last := cut0 & (kept0 >> 8); last != 0 {
+		// As usual, the last segment starts in the last word: it is
+		// its kept bytes above the last cut byte followed by one.
+		seg = bits.OnesCount64(kept0 >> ((64 - bits.LeadingZeros64(last)) & 63))
+	} else {
+		seg = lastSegment(kept0, key1&m1&^cut1, key2&m2&^cut2, cut0, cut1, cut2, n)
+	}
 	// Drop the _ - and '.', from the first one, so that dropping one
 	// never moves those still to drop: the bytes before each move up
 	// one, and the words below carry up a byte.
@@ -349,19 +364,12 @@ func dropLane(w, cut uint64) uint64 {
 }
 
 // lastSegment returns the length of the last segment of a key of n bytes
-// read by readKey: its bytes after the last _ - or '.' that is followed by
-// one that is kept. key and cut are its key bytes and its _ - and '.' as
-// high bits (see plainLanes and cutLanes), last word first, and
-// mark only its bytes.
-func lastSegment(key0, key1, key2, cut0, cut1, cut2 uint64, n int) int {
-	kept0 := key0 &^ cut0
-	if last := cut0 & (kept0 >> 8); last != 0 {
-		// In the last word, as usual: the segment is the kept bytes
-		// above the last cut byte followed by a kept byte.
-		return bits.OnesCount64(kept0 >> ((64 - bits.LeadingZeros64(last)) & 63))
-	}
-	// In a word before (or no segment): the same with a bit per byte.
-	kept := laneBits(kept0)<<16 | laneBits(key1&^cut1)<<8 | laneBits(key2&^cut2)
+// read by readKey: its kept bytes after the last _ - or '.' that is
+// followed by a kept byte. kept and cut mark its kept bytes and its _ - and
+// '.' as high bits (see plainLanes and cutLanes), last word first.
+func lastSegment(kept0, kept1, kept2, cut0, cut1, cut2 uint64, n int) int {
+	// A bit per byte, the last on top.
+	kept := laneBits(kept0)<<16 | laneBits(kept1)<<8 | laneBits(kept2)
 	cut := laneBits(cut0)<<16 | laneBits(cut1)<<8 | laneBits(cut2)
 	if last := cut & (kept >> 1); last != 0 {
 		return bits.OnesCount32(kept >> bits.Len32(last))
