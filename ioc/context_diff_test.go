@@ -141,6 +141,57 @@ func TestKeyBeforeLong(t *testing.T) {
 	}
 }
 
+// TestKeyBeforeWordPaths covers the in-place paths of keyAt and readKey:
+// keys of 1 to 25 bytes (across the 8, 16 and 24-byte words) with _ - or
+// '.' at every position, two-word keys whose words have them too, and,
+// through checkKeyBefore's values of lo, keys cut at every position by lo.
+func TestKeyBeforeWordPaths(t *testing.T) {
+	base := "abcdefghijklmnopqrstuvwxy"
+	cuts := []string{"_", "-", ".", "é"}
+	var keys []string
+	for n := 1; n <= len(base); n++ {
+		keys = append(keys, base[:n])
+		for x := 0; x <= n; x++ {
+			keys = append(keys, base[:x]+cuts[(n+x)%len(cuts)]+base[x:n])
+		}
+	}
+	// Listed keys with a cut at every position ("fw_ver", "src_ip",
+	// "firm.ware", "ver_sion"): segments that are version words.
+	for _, l := range [][]string{sourceKeys, destKeys, addrWords, versionWords} {
+		for _, k := range l {
+			for x := 0; x <= len(k); x++ {
+				keys = append(keys, k[:x]+"_"+k[x:], "device_"+k[:x]+"-"+k[x:])
+			}
+		}
+	}
+	befores := []string{"", " ", "x ", "Source ", "SRC_", "我 ", "remote-", "Auth-Failure ", "again. ", "_ ", "--",
+		"++++++++++ ", "++++++++++x ", "++++++++++s ", "++++++++++Source ", "++++++++++src_"} // far enough from lo for whole words
+	afters := []string{"=1", ": 1", "\"：1", "/1", " 1", "：     1", "\"    ：1"}
+	for x, k := range keys {
+		// Each key in two contexts, in turn.
+		for _, bf := range []string{befores[x%len(befores)], befores[(7*x+3)%len(befores)]} {
+			af := afters[x%len(afters)]
+			s := []byte(bf + k + af)
+			checkKeyBefore(t, s, func(i int) bool { return i >= len(bf)+len(k) })
+			// The value, with lo at every byte before it.
+			i := len(s) - 1
+			for lo := 0; lo <= i; lo++ {
+				if got, want := keyBefore(s, i, lo), keyBeforeRef(s, i, lo); got != want {
+					t.Fatalf("keyBefore(%q, %d, %d) = %d, want %d", s, i, lo, got, want)
+				}
+			}
+		}
+	}
+	for _, a := range addrWords {
+		for _, w := range []string{"ip", "Source", "source_", "x.forwarded", strings.Repeat("q", 15), strings.Repeat("r", 16), strings.Repeat("s_", 12), "目标"} {
+			for _, sp := range []string{" ", "  ", "_ "} {
+				s := []byte("++++++++++" + w + sp + strings.ToUpper(a) + ": 1")
+				checkKeyBefore(t, s, func(i int) bool { return i >= len(s)-3 })
+			}
+		}
+	}
+}
+
 // TestKeyWords checks that every listed word is found in the table with its
 // flags and that the table holds nothing else.
 func TestKeyWords(t *testing.T) {
