@@ -52,7 +52,7 @@ func extract(s *stream, opts Options) (Result, error) {
 		seen lineSet
 	)
 	for s.next(&f) {
-		if !t.count(&f) {
+		if !t.repeat(&f) && !t.count(&f) {
 			t.add(&f, s.lineOf(f.start)+opts.LineOffset)
 		}
 		if opts.OnLine == nil {
@@ -70,6 +70,19 @@ func extract(s *stream, opts Options) (Result, error) {
 		}
 	}
 	return t.result(s), nil
+}
+
+// repeat records one more occurrence of an IPv4 address the recent cache
+// holds, nearly every occurrence in a log; false for any other. It is small
+// enough to be inlined into the loop.
+func (t *table) repeat(f *found) bool {
+	e := &t.recent[recentSlot(f.a4)]
+	if f.v6 || e.idx == 0 || e.addr != f.a4 {
+		return false
+	}
+	e.count++
+	e.roles |= 1 << f.role
+	return true
 }
 
 // count records one more occurrence of a known address; false if unknown.
