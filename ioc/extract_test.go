@@ -8,9 +8,10 @@ import (
 	"testing"
 )
 
-// TestCountsAndRoles checks Count, Role and FirstLine against a plain map
-// on text with many more distinct addresses than the recent cache holds,
-// some very frequent, so that entries gather counts and get evicted.
+// TestCountsAndRoles checks Count, Role, FirstLine and Lines, streamed and
+// in place, against a plain map on text with many more distinct addresses
+// than the recent cache holds, some very frequent, so that entries gather
+// counts and get evicted.
 func TestCountsAndRoles(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 2))
 	pool := make([]netip.Addr, 3*recentSize)
@@ -39,17 +40,20 @@ func TestCountsAndRoles(t *testing.T) {
 		w.count++
 		w.roles |= 1 << role
 	}
-	res, err := Extract(strings.NewReader(sb.String()), Options{})
+	streamed, err := Extract(strings.NewReader(sb.String()), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Hits) != len(wants) {
-		t.Fatalf("%d hits, want %d", len(res.Hits), len(wants))
-	}
-	for _, h := range res.Hits {
-		w := wants[h.Addr]
-		if w == nil || h.Count != w.count || h.FirstLine != w.first || h.Role != roleOf(w.roles) {
-			t.Fatalf("%v: count %d line %d role %v, want %+v", h.Addr, h.Count, h.FirstLine, h.Role, w)
+	inPlace, _ := ExtractBytes([]byte(sb.String()), Options{})
+	for name, res := range map[string]Result{"Extract": streamed, "ExtractBytes": inPlace} {
+		if len(res.Hits) != len(wants) || res.Lines != 40000 {
+			t.Fatalf("%s: %d hits, %d lines; want %d, 40000", name, len(res.Hits), res.Lines, len(wants))
+		}
+		for _, h := range res.Hits {
+			w := wants[h.Addr]
+			if w == nil || h.Count != w.count || h.FirstLine != w.first || h.Role != roleOf(w.roles) {
+				t.Fatalf("%s: %v: count %d line %d role %v, want %+v", name, h.Addr, h.Count, h.FirstLine, h.Role, w)
+			}
 		}
 	}
 }

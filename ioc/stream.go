@@ -56,6 +56,13 @@ func newStreamBytes(b []byte) *stream {
 func (s *stream) next(f *found) bool {
 	for {
 		if s.sc.next(f) {
+			if p := min(s.sc.i, s.n) - keepBack; p-s.utf8At >= bufSize {
+				// Scanning in place (ExtractBytes): count lines and check
+				// the text behind the scanner while it is still in cache,
+				// far enough behind that no later occurrence starts there.
+				s.countLines(p)
+				s.checkText(p)
+			}
 			return true
 		}
 		if s.eof {
