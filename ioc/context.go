@@ -145,18 +145,29 @@ func keyAt(b []byte, i, lo int) keyKind {
 	plain := plainLanes(v)
 	h := lastLane(^plain & highLanes)
 	if h < 0 {
-		return wordKeyAt(b, i-n, lo, v, plain) // 8 bytes or more
+		// 8 bytes or more. Unless its last 8 end a listed word, the
+		// key names nothing (see mayEndWith).
+		if !keyTails.mayEndWith(v | lowerLanes) {
+			return keyNone
+		}
+		return wordKeyAt(b, i-n, lo, v, plain)
 	}
-	c := byte(v >> (h & 56)) // the byte before the key
+	c := byte(v >> (h & 56)) // the byte before the key, or before w
+	w := (v | lowerLanes) & (^uint64(0) << h << 1)
 	if keyByte[c]&(kbKeep|kbCut) != 0 {
-		// A key with _ - . or non-ASCII bytes.
-		if c == 0x9A && h == 63 && n < 6 {
-			return keyNear(b, i, lo) // maybe after "："
+		// A key with _ - . or non-ASCII bytes before its last letters
+		// and digits, w, if any. Its last segment ends in w: unless
+		// w ends a listed word, it names nothing.
+		if h == 63 {
+			if c == 0x9A && n < 6 {
+				return keyNear(b, i, lo) // maybe after "："
+			}
+		} else if !keyTails.mayEndWith(w) {
+			return keyNone
 		}
 		return wordKeyAt(b, i-n, lo, v, plain)
 	}
 	// Not h == 63: the byte before the separators is in the key (x).
-	w := (v | lowerLanes) & (^uint64(0) << (h + 1))
 	e := keyWords.short(w)
 	if e.flags&kwAddr != 0 && c == ' ' {
 		// "Source IP"
@@ -219,11 +230,6 @@ func wordKeyAt(b []byte, j, lo int, v, plain uint64) keyKind {
 		w0, p0, c0 = (v|lowerLanes)&m, p0&m, c0&m
 		n = (63 - h) >> 3
 	} else {
-		// All of v is in the key, which goes on before it: unless its
-		// last segment ends a listed word, it names nothing.
-		if !keyTails.mayEnd(v, c0) {
-			return keyNone
-		}
 		if j-16 < lo {
 			return foldedKey(b, j, lo) // too close to lo
 		}
@@ -348,6 +354,12 @@ func withWordBefore(b []byte, lo, e int, w0, w1 uint64, n int, segVersion bool) 
 	if h := lastLane(^plain & highLanes); h >= 0 && keyByte[byte(v>>(h&56))]&(kbKeep|kbCut) == 0 {
 		x0, m = (v|lowerLanes)&(^uint64(0)<<h<<1), (63-h)>>3
 	} else {
+		// The word before goes on before its last letters and
+		// digits, which with w end the joined key: unless they end
+		// a listed word, it names nothing (see mayEnd).
+		if t := (v | lowerLanes) & (^uint64(0) << uint(h+1)); n < 8 && !segVersion && !keyTails.mayEndWith(w0|t>>(8*n)) {
+			return keyNone, true
+		}
 		var ok bool
 		if x0, x1, x2, m, _, _, ok = readKey(b, e, lo, v, plain); !ok {
 			return keyNone, false
@@ -835,21 +847,13 @@ func tailHash(w uint64) uint64 {
 	return w * 0x9E3779B97F4A7C15 >> (64 - tailBits)
 }
 
-// mayEnd tells whether a key whose last 8 bytes, all ASCII letters,
-// digits, _ - and '.', are v, with c its cutLanes, may name something:
-// whether its last segment, or its last 8 bytes if the segment is longer,
-// ends a listed word, or ends in an ASCII version suffix. If it does not,
-// the key, folded, is no listed word and ends in no listed suffix, and
-// its last segment is no version word. It does not tell for a key that
-// ends in _ - or '.'.
-func (f *tailFilter) mayEnd(v, c uint64) bool {
-	w := v | lowerLanes
-	if c != 0 {
-		if c>>63 != 0 {
-			return true // the key ends in _ - or '.'
-		}
-		w &= ^uint64(0) << lastLane(c) << 1 // the bytes after the last cut byte
-	}
+// mayEndWith tells whether a key that ends in w, up to 8 ASCII letters
+// and digits given as a word (see tailMask), may name something: whether
+// w ends a listed word or ends in an ASCII version suffix. If it does not,
+// and if the key's last segment, or its last 8 bytes, end in w, the key
+// names nothing: folded, it is no listed word and ends in no listed
+// suffix, and its last segment is no version word.
+func (f *tailFilter) mayEndWith(w uint64) bool {
 	h := tailHash(w)
 	return f[h>>6]>>(h&63)&1 != 0 || endsVersionASCII(w)
 }
