@@ -141,7 +141,7 @@ func keyAt(b []byte, i, lo int) keyKind {
 	// Most keys are up to 7 ASCII letters and digits: the top bytes of
 	// the word before the separators, above its last byte that is not
 	// one (at bit h, its high bit), which is loaded too.
-	v := binary.LittleEndian.Uint64(q[8-n : 16-n])
+	v := binary.LittleEndian.Uint64(q[8-n&7 : 16-n&7]) // n&7 == n, and no bounds check
 	plain := plainLanes(v)
 	h := lastLane(^plain & highLanes)
 	if h < 0 {
