@@ -92,9 +92,13 @@ var cjkRoles = [...]struct {
 // keyBefore runs for every address found, so it is built for the common
 // cases: most values follow a byte that cannot end a key nor separate one
 // from its value (small enough to be inlined), and most keys are ASCII
-// letters and digits, read in place a word at a time (keyAt). Other keys are
-// folded into a buffer (foldedKey). Either way a key is looked up with one
-// probe of a perfect hash table (keyWords).
+// letters and digits, read in place a word at a time (keyAt; up to 15
+// bytes with _ - and '.' in wordKeyAt). A longer key, or one with _ - '.'
+// or non-ASCII bytes, is first tested by the letters and digits it ends in:
+// most (host names, hex strings) end no listed word and name nothing
+// (keyTails). Keys that cannot be read in place are folded into a buffer
+// (foldedKey). Either way a key is looked up with one probe of a perfect
+// hash table (keyWords).
 func keyBefore(b []byte, i, lo int) keyKind {
 	if i > lo && leadByte[b[i-1]] {
 		return keyAt(b, i, lo)
