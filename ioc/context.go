@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"slices"
 )
 
 // keyKind is what the text just before a candidate says about it.
@@ -91,9 +92,13 @@ var cjkRoles = [...]struct {
 // keyBefore runs for every address found, so it is built for the common
 // cases: most values follow a byte that cannot end a key nor separate one
 // from its value (small enough to be inlined), and most keys are ASCII
-// letters and digits, read in place a word at a time (keyAt). Other keys are
-// folded into a buffer (foldedKey). Either way a key is looked up with one
-// probe of a perfect hash table (keyWords).
+// letters and digits, read in place a word at a time (keyAt; up to 15
+// bytes with _ - and '.' in wordKeyAt). A longer key, or one with _ - '.'
+// or non-ASCII bytes, is first tested by the letters and digits it ends in:
+// most (host names, hex strings) end no listed word and name nothing
+// (keyTails). Keys that cannot be read in place are folded into a buffer
+// (foldedKey). Either way a key is looked up with one probe of a perfect
+// hash table (keyWords).
 func keyBefore(b []byte, i, lo int) keyKind {
 	if i > lo && leadByte[b[i-1]] {
 		return keyAt(b, i, lo)
@@ -105,68 +110,82 @@ func keyBefore(b []byte, i, lo int) keyKind {
 
 // keyAt is keyBefore after its first test.
 func keyAt(b []byte, i, lo int) keyKind {
-	if i-8 < lo {
+	if i-16 < lo {
 		return keyNear(b, i, max(lo, i-lookBack))
 	}
 	// Past this point nothing reads before i-lookBack (see maxReach): lo
 	// needs no clamping.
-	// The 8 bytes before i end with a product name's '/' or with up to
-	// six separators, tested one by one, unrolled.
-	s, t := (*[8]byte)(b[i-8:i]), &keyByte
-	if s[7] == '/' {
-		return productKey(b, i, lo)
-	}
-	var n int // separators, then key bytes
-	switch {
-	case t[s[7]]&kbSep == 0:
-		n = 0
-	case t[s[6]]&kbSep == 0:
+	// The 16 bytes before i end with a product name's '/' or with up to
+	// six separators, tested one by one, unrolled; x is the keyByte entry
+	// of the byte before them.
+	q, t := (*[16]byte)(b[i-16:i]), &keyByte
+	var n int // separators
+	var x uint16
+	if x = t[q[15]]; x&kbSep == 0 {
+		if q[15] == '/' {
+			return productKey(b, i, lo)
+		}
+	} else if x = t[q[14]]; x&kbSep == 0 {
 		n = 1
-	case t[s[5]]&kbSep == 0:
+	} else if x = t[q[13]]; x&kbSep == 0 {
 		n = 2
-	case t[s[4]]&kbSep == 0:
+	} else if x = t[q[12]]; x&kbSep == 0 {
 		n = 3
-	case t[s[3]]&kbSep == 0:
+	} else if x = t[q[11]]; x&kbSep == 0 {
 		n = 4
-	case t[s[2]]&kbSep == 0:
+	} else if x = t[q[10]]; x&kbSep == 0 {
 		n = 5
-	default:
-		n = 6
+	} else {
+		n, x = 6, t[q[9]]
 	}
-	j := i - n
-	if j-8 < lo {
-		return keyNear(b, i, lo) // too close to lo for whole words
+	if x&(kbKeep|kbCut) == 0 {
+		return keyNone // no key: ',' '(' '[' ...
 	}
 
-	// Most keys are up to 7 ASCII letters and digits: the top n bytes of
-	// the word before j, the byte before them loaded too (as plainKey).
-	v := binary.LittleEndian.Uint64(b[j-8 : j])
+	// Most keys are up to 7 ASCII letters and digits: the top bytes of
+	// the word before the separators, above its last byte that is not
+	// one (at bit h, its high bit), which is loaded too.
+	v := binary.LittleEndian.Uint64(q[8-n&7 : 16-n&7]) // n&7 == n, and no bounds check
 	plain := plainLanes(v)
-	n = runLanes(plain)
-	if n == 8 || keyByte[b[j-n-1]]&(kbKeep|kbCut) != 0 {
-		// A longer key, or one with _ - . or non-ASCII bytes.
-		if j > i-6 && b[j-1] == 0x9A {
-			return keyNear(b, i, lo) // maybe after "："
+	h := lastLane(^plain & highLanes)
+	if h < 0 {
+		// 8 bytes or more. Unless its last 8 end a listed word, the
+		// key names nothing (see mayEndWith).
+		if !keyTails.mayEndWith(v | lowerLanes) {
+			return keyNone
 		}
-		return wordKeyAt(b, j, lo, v, plain)
+		return wordKeyAt(b, i-n, lo, v, plain)
 	}
-	if n == 0 {
-		return keyNone
+	c := byte(v >> (h & 56)) // the byte before the key, or before w
+	w := (v | lowerLanes) & (^uint64(0) << h << 1)
+	if keyByte[c]&(kbKeep|kbCut) != 0 {
+		// A key with _ - . or non-ASCII bytes before its last letters
+		// and digits, w, if any. Its last segment ends in w: unless
+		// w ends a listed word, it names nothing.
+		if h == 63 {
+			if c == 0x9A && n < 6 {
+				return keyNear(b, i, lo) // maybe after "："
+			}
+		} else if !keyTails.mayEndWith(w) {
+			return keyNone
+		}
+		return wordKeyAt(b, i-n, lo, v, plain)
 	}
-	w := (v | lowerLanes) & shortLanes(n)
-	kw := keyWords.lookup(w, 0, 0)
-	if kw&kwAddr != 0 && j-n-1 > lo && b[j-n-1] == ' ' {
+	// Not h == 63: the byte before the separators is in the key (x).
+	e := keyWords.short(w)
+	if e.flags&kwAddr != 0 && c == ' ' {
 		// "Source IP"
-		if r, ok := withWordBefore(b, lo, j-n-1, w, 0, n, kw&kwVersion != 0); ok {
-			return r
+		m := (63 - h) >> 3
+		if k := i - n - m; k-1 > lo {
+			if r, ok := withWordBefore(b, lo, k-1, w, 0, m, e.kind == keyVersion); ok {
+				return r
+			}
+			return foldedKey(b, i-n, lo)
 		}
-		return foldedKey(b, j, lo)
 	}
-	// The key is its own last segment.
-	if kw&kwVersion != 0 || endsVersionASCII(w) {
-		return keyVersion
-	}
-	return keyKind(kw & kwRole)
+	// The key is its own last segment, and too short to end in a version
+	// suffix unless it is one (see asciiVersionSuffixes).
+	return e.kind
 }
 
 // keyNear is keyAt reading one byte at a time up to the key: near lo, or
@@ -193,9 +212,99 @@ func productKey(b []byte, i, lo int) keyKind {
 }
 
 // wordKeyAt is keyAt for keys longer than 7 bytes or holding _ - '.' or
-// non-ASCII bytes: it reads them in place with readKey if it can, else
-// with foldedKey. v is the word before j, plain its plainLanes.
+// non-ASCII bytes. v is the word before j, j-8 >= lo, and plain its
+// plainLanes. Keys of up to 15 bytes, the common case, are read in place
+// here, two words at most, and folded in registers; longer ones are read
+// by readKey (wideKeyAt), and keys neither can read (non-ASCII, cut by
+// lo) by foldedKey.
 func wordKeyAt(b []byte, j, lo int, v, plain uint64) keyKind {
+	// The key is the bytes of v above bit h, or all of v and the bytes of
+	// v1, the word before it, above bit h: the byte at h is the first
+	// before the key. w0 and w1 hold the key in lower case, zero filled,
+	// p0 and p1 mark its letters and digits, and c0 and c1 its _ - and
+	// '.' (as high bits, see plainLanes and cutLanes).
+	p0, c0 := plain, cutLanes(v)
+	var w0, w1, p1, c1 uint64
+	n := 0 // the key's length in b, then folded
+	if h := lastLane(^(p0 | c0) & highLanes); h >= 0 {
+		if v>>h&1 != 0 {
+			return foldedKey(b, j, lo) // the byte before is not ASCII: it is in the key
+		}
+		m := ^uint64(0) << h << 1
+		w0, p0, c0 = (v|lowerLanes)&m, p0&m, c0&m
+		n = (63 - h) >> 3
+	} else {
+		if j-16 < lo {
+			return foldedKey(b, j, lo) // too close to lo
+		}
+		v1 := binary.LittleEndian.Uint64(b[j-16 : j-8])
+		p1, c1 = plainLanes(v1), cutLanes(v1)
+		h := lastLane(^(p1 | c1) & highLanes)
+		if h < 0 {
+			return wideKeyAt(b, j, lo, v, plain)
+		}
+		if v1>>h&1 != 0 {
+			return foldedKey(b, j, lo)
+		}
+		m := ^uint64(0) << h << 1
+		w0, w1, p1, c1 = v|lowerLanes, (v1|lowerLanes)&m, p1&m, c1&m
+		n = 8 + (63-h)>>3
+	}
+	k := j - n // where the key starts
+	if c0|c1 != 0 {
+		// Drop the _ - and '.' as readKey does.
+		for c := c1; c != 0; c &= c - 1 {
+			w1 = dropLane(w1, c)
+		}
+		for c := c0; c != 0; c &= c - 1 {
+			w0 = dropLane(w0, c) | w1>>56
+			w1 <<= 8
+		}
+		if n -= countLanes(c0) + countLanes(c1); n == 0 {
+			return keyNone // only _ - .
+		}
+	}
+	// Whether it is a version key, tested only if it ends in a byte that
+	// a version key can end in. A bare address word (below) ends in
+	// the same bytes as the key it is joined with, so this also tells
+	// withWordBefore whether that key's last segment is a version word.
+	version := versionTail[w0>>56] && (segVersion(w0, n, p0, p1, c0, c1) || endsVersionASCII(w0))
+	kw := keyWords.lookup(w0, w1, 0)
+	if kw&kwAddr != 0 && k-1 > lo && b[k-1] == ' ' {
+		// "Source IP"; n < 16.
+		if r, ok := withWordBefore(b, lo, k-1, w0, w1, n, version); ok {
+			return r
+		}
+		return foldedKey(b, j, lo)
+	}
+	if version {
+		return keyVersion
+	}
+	return keyKind(kw & kwRole) // an ASCII key: no Chinese role
+}
+
+// segVersion reports whether the last segment of a key of up to 15 bytes
+// read by wordKeyAt is one of versionWords: the kept bytes after its last
+// _ - or '.' that is followed by a kept byte, or the whole key if there is
+// none. w0 is the folded key's last 8 bytes and n its length; p0, p1, c0
+// and c1 mark its letters and digits and its _ - and '.' in its last word
+// and the word before.
+func segVersion(w0 uint64, n int, p0, p1, c0, c1 uint64) bool {
+	seg := n // one segment
+	if last := c0 & (p0 >> 8); last != 0 {
+		// As usual, that cut byte is in the last word.
+		seg = countLanes(p0 >> ((64 - bits.LeadingZeros64(last)) & 63))
+	} else if last := c1 & (p1>>8 | p0<<56); last != 0 {
+		// In the word before, whose top byte is followed by the first
+		// of the last word.
+		seg = countLanes(p0) + countLanes(p1>>8>>((56-bits.LeadingZeros64(last))&63))
+	}
+	// Version words have at most 8 bytes (see versionTail).
+	return seg <= 8 && keyWords.lookup(w0&tailMask(seg), 0, 0)&kwVersion != 0
+}
+
+// wideKeyAt is wordKeyAt for keys of 16 bytes or more.
+func wideKeyAt(b []byte, j, lo int, v, plain uint64) keyKind {
 	w0, w1, w2, n, seg, k, ok := readKey(b, j, lo, v, plain)
 	if !ok {
 		return foldedKey(b, j, lo)
@@ -203,6 +312,13 @@ func wordKeyAt(b []byte, j, lo int, v, plain uint64) keyKind {
 	if n == 0 {
 		return keyNone // only _ - .
 	}
+	return classifyKey(b, j, lo, k, w0, w1, w2, n, seg)
+}
+
+// classifyKey classifies the key b[k:j] read in place: folded, it is n
+// bytes, 1 <= n, given as the three words lookup takes, and its last
+// segment is seg bytes.
+func classifyKey(b []byte, j, lo, k int, w0, w1, w2 uint64, n, seg int) keyKind {
 	var kw uint8
 	if n <= maxWord {
 		kw = keyWords.lookup(w0, w1, w2) // zero filled
@@ -238,10 +354,16 @@ func withWordBefore(b []byte, lo, e int, w0, w1 uint64, n int, segVersion bool) 
 	v := binary.LittleEndian.Uint64(b[e-8 : e])
 	plain := plainLanes(v)
 	var x0, x1, x2 uint64
-	m := runLanes(plain)
-	if m < 8 && keyByte[b[e-m-1]]&(kbKeep|kbCut) == 0 {
-		x0 = (v | lowerLanes) & shortLanes(m)
+	var m int
+	if h := lastLane(^plain & highLanes); h >= 0 && keyByte[byte(v>>(h&56))]&(kbKeep|kbCut) == 0 {
+		x0, m = (v|lowerLanes)&(^uint64(0)<<h<<1), (63-h)>>3
 	} else {
+		// The word before goes on before its last letters and
+		// digits, which with w end the joined key: unless they end
+		// a listed word, it names nothing (see mayEnd).
+		if t := (v | lowerLanes) & (^uint64(0) << uint(h+1)); n < 8 && !segVersion && !keyTails.mayEndWith(w0|t>>(8*n)) {
+			return keyNone, true
+		}
 		var ok bool
 		if x0, x1, x2, m, _, _, ok = readKey(b, e, lo, v, plain); !ok {
 			return keyNone, false
@@ -402,6 +524,21 @@ func cutLanes(v uint64) uint64 {
 	dashDot := (x + (0x80-'-')*lanes) &^ (x + (0x7F-'.')*lanes)
 	under := ^((x ^ '_'*lanes) + 0x7F*lanes) // x == '_'
 	return (dashDot | under) &^ v & highLanes
+}
+
+// lastLane returns the high bit of the last byte of a word that has it set
+// in m, which has no other bit set: 8*x+7 for byte x, or -1 if there is
+// none.
+func lastLane(m uint64) int {
+	return bits.Len64(m) - 1
+}
+
+// countLanes returns how many bytes of a word have their high bit set in m,
+// which has no other bit set. Unlike bits.OnesCount64, it needs no test
+// for the POPCNT instruction, whose fallback call would make its callers
+// save their registers.
+func countLanes(m uint64) int {
+	return int((m >> 7) * lanes >> 56)
 }
 
 // runLanes returns how many of the top bytes of a word (the last bytes of a
@@ -608,8 +745,24 @@ func endsVersion(last uint64, n int, key []byte) bool {
 // suffix cannot match it.
 func endsVersionASCII(last uint64) bool {
 	s := &asciiVersionSuffixes
-	return last&s[0].mask == s[0].w || last&s[1].mask == s[1].w
+	return versionTail[last>>56] && (last&s[0].mask == s[0].w || last&s[1].mask == s[1].w)
 }
+
+// versionTail tells the last bytes of versionWords and versionSuffixes: a
+// key that ends in any other byte is not a version key.
+var versionTail = func() (t [256]bool) {
+	for _, l := range [][]string{versionWords, versionSuffixes} {
+		for _, s := range l {
+			t[s[len(s)-1]] = true
+		}
+	}
+	for _, s := range versionWords {
+		if len(s) > 8 {
+			panic("ioc: version word longer than 8 bytes: " + s) // see segVersion
+		}
+	}
+	return t
+}()
 
 // asciiVersionSuffixes are the entries of versionSuffixes that end in an
 // ASCII byte, as their length, and their bytes and mask in the last word
@@ -628,6 +781,12 @@ var asciiVersionSuffixes = func() (out [2]struct {
 		}
 		if len(s) > 8 || !isFolded(s) || x == len(out) {
 			panic("ioc: bad version suffix " + s)
+		}
+		// keyAt takes a key of at most 7 ASCII letters and digits for
+		// a version key only if it is a version word: it must not be
+		// able to end in a suffix otherwise.
+		if len(s) < 7 || len(s) == 7 && !slices.Contains(versionWords, s) {
+			panic("ioc: version suffix " + s + " is short enough to end a key of 7 bytes but is not a version word")
 		}
 		out[x].n, out[x].w, out[x].mask = len(s), wordOf(s)[0], tailMask(len(s))
 		x++
@@ -653,6 +812,55 @@ const (
 	kwAddr    = 1 << 2 // one of addrWords
 	kwVersion = 1 << 3 // one of versionWords
 )
+
+// keyTails filters the keys that can name something by how they end.
+var keyTails = newTailFilter()
+
+// tailFilter is a filter of the ends of the listed keys: a bit set for
+// each suffix of 1 to 8 bytes of every word of sourceKeys, destKeys,
+// addrWords, versionWords and versionSuffixes and every suffix of
+// cjkRoles, given as a word (see tailMask). A bit is shared by several
+// words, but a word whose bit is clear ends no listed word.
+type tailFilter [1 << (tailBits - 6)]uint64
+
+const tailBits = 13
+
+func newTailFilter() (f *tailFilter) {
+	f = new(tailFilter)
+	lists := [][]string{sourceKeys, destKeys, addrWords, versionWords, versionSuffixes}
+	for _, r := range cjkRoles {
+		// A Chinese key is told by its non-ASCII bytes: a key that
+		// ends in ASCII letters alone must not end in one (mayEnd).
+		if !slices.ContainsFunc([]byte(r.suffix), func(c byte) bool { return c >= 0x80 }) {
+			panic("ioc: Chinese key without a non-ASCII byte: " + r.suffix)
+		}
+		lists = append(lists, []string{r.suffix})
+	}
+	for _, l := range lists {
+		for _, s := range l {
+			for m := 1; m <= min(8, len(s)); m++ {
+				h := tailHash(wordOf(s[len(s)-m:])[0])
+				f[h>>6] |= 1 << (h & 63)
+			}
+		}
+	}
+	return f
+}
+
+func tailHash(w uint64) uint64 {
+	return w * 0x9E3779B97F4A7C15 >> (64 - tailBits)
+}
+
+// mayEndWith tells whether a key that ends in w, up to 8 ASCII letters
+// and digits given as a word (see tailMask), may name something: whether
+// w ends a listed word or ends in an ASCII version suffix. If it does not,
+// and if the key's last segment, or its last 8 bytes, end in w, the key
+// names nothing: folded, it is no listed word and ends in no listed
+// suffix, and its last segment is no version word.
+func (f *tailFilter) mayEndWith(w uint64) bool {
+	h := tailHash(w)
+	return f[h>>6]>>(h&63)&1 != 0 || endsVersionASCII(w)
+}
 
 // keyWords holds every word of sourceKeys, destKeys, addrWords and
 // versionWords with its flags.
@@ -680,6 +888,7 @@ const wordTableBits = 10
 type wordEntry struct {
 	w0, w1, w2 uint64
 	flags      uint8
+	kind       keyKind // of a key that is this word alone: keyVersion for a version word, else its role
 }
 
 type wordList struct {
@@ -694,6 +903,18 @@ func (t *wordTable) lookup(w0, w1, w2 uint64) uint8 {
 		return 0
 	}
 	return e.flags
+}
+
+// short returns the entry of a word of less than 8 bytes given as a word
+// (see tailMask), or entry[0], whose flags are 0, if it is not in the
+// table. Such a word has a zero low byte, which a word of 8 bytes or more
+// has not in w0, so it needs no look at w1 and w2.
+func (t *wordTable) short(w uint64) *wordEntry {
+	e := &t.entry[t.slot[t.hash(w, 0, 0)]]
+	if e.w0 != w {
+		return &t.entry[0]
+	}
+	return e
 }
 
 func (t *wordTable) hash(w0, w1, w2 uint64) uint64 {
@@ -764,9 +985,13 @@ func newWordTable(lists ...wordList) (t wordTable) {
 				w := wordOf(s)
 				t.entry[x].w0, t.entry[x].w1, t.entry[x].w2 = w[0], w[1], w[2]
 			}
-			t.entry[x].flags |= l.flags
-			if t.entry[x].flags&kwRole == kwRole {
+			e := &t.entry[x]
+			e.flags |= l.flags
+			if e.flags&kwRole == kwRole {
 				panic("ioc: key word on both sides: " + s)
+			}
+			if e.kind = keyKind(e.flags & kwRole); e.flags&kwVersion != 0 {
+				e.kind = keyVersion
 			}
 		}
 	}

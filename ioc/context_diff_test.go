@@ -1,6 +1,7 @@
 package ioc
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -192,6 +193,75 @@ func TestKeyBeforeWordPaths(t *testing.T) {
 	}
 }
 
+// TestKeyBeforeTails covers the keys that wordKeyAt rejects by their end
+// (keyTails) before reading all of them: keys of 8 bytes or more ending
+// in the end of a listed word or not, host names and hex strings, keys
+// whose folded form ends in a version suffix across segments, keys with a
+// Chinese or other non-ASCII part before their ASCII end, and keys ending
+// in _ - or '.'.
+func TestKeyBeforeTails(t *testing.T) {
+	var ends []string
+	for _, l := range [][]string{sourceKeys, destKeys, addrWords, versionWords, versionSuffixes} {
+		for _, w := range l {
+			for m := 1; m <= len(w); m++ {
+				ends = append(ends, w[len(w)-m:])
+			}
+		}
+	}
+	ends = append(ends, "fr", "com", "abcdefgh", "04676fe", "hostname", "ver.sion", "vers-ion", "v_ersion",
+		"firm_ware", "re.vision", "ip_", "addr.", "ip-address", "forwarded-for")
+	befores := []string{"test.domain.", "x", "xxxxxxxxxxxxxx", "app_", "攻击者", "目的", "源", "é", "0x7f65", "upstream_local_",
+		"http", "remote.", "fw_", "firm", "Source ", "client-", "ab_c.d-e",
+		// Joined with an address word (withWordBefore).
+		"Auth-Failure ", "x_source ", "my-client ", "源 ", "a.b.remote ", "fw_ver ", "x-forwarded-for ", "app-version "}
+	for x, e := range ends {
+		for y, bf := range befores {
+			if (x+y)%3 != 0 {
+				continue // a third of the pairs: enough, and quick
+			}
+			for _, k := range []string{bf + e, strings.ToUpper(bf + e)} {
+				s := []byte("++++++++++++++++++++" + k + "=1")
+				checkKeyBefore(t, s, func(i int) bool { return i == len(s)-1 })
+			}
+		}
+	}
+}
+
+// TestKeyTailsFilter checks the claim keyTails.mayEndWith makes, as keyAt
+// uses it: a key that ends in 8 ASCII letters and digits, or in fewer
+// after a byte that is in the key too, names nothing unless those letters
+// and digits may end a listed word.
+func TestKeyTailsFilter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	frags := keyFragments()
+	tested := 0
+	for range 20000 {
+		k := ""
+		for range 1 + rng.IntN(4) {
+			f := frags[rng.IntN(len(frags))]
+			if rng.IntN(3) == 0 {
+				f = "_-.é"[rng.IntN(4):][:1] + f
+			}
+			k += f
+		}
+		b := []byte("++++++++++++++++++++++++++++++++++++++++" + k + "=1")
+		j := len(b) - 2
+		v := binary.LittleEndian.Uint64(b[j-8 : j])
+		h := lastLane(^plainLanes(v) & highLanes)
+		if h == 63 || h >= 0 && keyByte[byte(v>>(h&56))]&(kbKeep|kbCut) == 0 {
+			continue // no letter or digit at the end, or a key of them alone
+		}
+		tested++
+		w := (v | lowerLanes) & (^uint64(0) << uint(h+1))
+		if r := keyBeforeRef(b, len(b)-1, 0); r != keyNone && !keyTails.mayEndWith(w) {
+			t.Fatalf("mayEndWith(%q) = false, but the key of %q is %d", b[j-8:j], b, r)
+		}
+	}
+	if tested < 5000 {
+		t.Errorf("only %d keys tested", tested)
+	}
+}
+
 // TestKeyWords checks that every listed word is found in the table with its
 // flags and that the table holds nothing else.
 func TestKeyWords(t *testing.T) {
@@ -214,6 +284,26 @@ func TestKeyWords(t *testing.T) {
 	}
 	if n != len(want) {
 		t.Errorf("%d slots used for %d words", n, len(want))
+	}
+	// short finds the words of less than 8 bytes, with their kind, and
+	// nothing for the ends of longer words.
+	for s, f := range want {
+		kind := keyKind(f & kwRole)
+		if f&kwVersion != 0 {
+			kind = keyVersion
+		}
+		if len(s) < 8 {
+			if e := keyWords.short(wordOf(s)[0]); e.flags != f || e.kind != kind {
+				t.Errorf("short(%q) = %b %d, want %b %d", s, e.flags, e.kind, f, kind)
+			}
+		}
+		for m := 1; m < min(8, len(s)); m++ {
+			if _, ok := want[s[len(s)-m:]]; !ok {
+				if e := keyWords.short(wordOf(s[len(s)-m:])[0]); e.flags != 0 || e.kind != keyNone {
+					t.Errorf("short(%q) = %b %d, want nothing", s[len(s)-m:], e.flags, e.kind)
+				}
+			}
+		}
 	}
 }
 
