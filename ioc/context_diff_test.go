@@ -98,7 +98,7 @@ func TestKeyBeforeRandom(t *testing.T) {
 	frags := keyFragments()
 	rng := rand.New(rand.NewPCG(3, 4))
 	n := 6000 // FuzzKeyBefore explores further
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 1000
 	}
 	var sb strings.Builder
