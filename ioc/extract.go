@@ -1,6 +1,9 @@
 package ioc
 
-import "net/netip"
+import (
+	"math"
+	"net/netip"
+)
 
 // table holds the unique addresses of one extraction, in order of first
 // appearance. It is the only part of an extraction that grows with the input.
@@ -77,7 +80,7 @@ func extract(s *stream, opts Options) (Result, error) {
 // enough to be inlined into the loop.
 func (t *table) repeat(f *found) bool {
 	e := &t.recent[recentSlot(f.a4)]
-	if f.v6 || e.idx == 0 || e.addr != f.a4 {
+	if f.v6 || e.idx == 0 || e.addr != f.a4 || e.count == math.MaxInt32 {
 		return false
 	}
 	e.count++
@@ -94,11 +97,9 @@ func (t *table) count(f *found) bool {
 	} else {
 		e := &t.recent[recentSlot(f.a4)]
 		if e.idx > 0 && e.addr == f.a4 {
-			e.count++
-			e.roles |= 1 << f.role
-			return true
-		}
-		if i, ok = t.v4[f.a4]; ok {
+			t.flush(e) // its count is full
+			i, ok = e.idx-1, true
+		} else if i, ok = t.v4[f.a4]; ok {
 			t.flush(e)
 			e.addr, e.idx = f.a4, i+1
 		}

@@ -2,6 +2,7 @@ package ioc
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/netip"
 	"strings"
@@ -55,5 +56,23 @@ func TestCountsAndRoles(t *testing.T) {
 				t.Fatalf("%s: %v: count %d line %d role %v, want %+v", name, h.Addr, h.Count, h.FirstLine, h.Role, w)
 			}
 		}
+	}
+}
+
+// TestRecentCountFull: an address repeated more often than a recent-cache
+// entry can count is flushed into its hit, not wrapped around.
+func TestRecentCountFull(t *testing.T) {
+	tb := &table{v4: make(map[uint32]int32), v6: make(map[[16]byte]int32)}
+	f := found{a4: 0x01020304, role: RoleDest}
+	tb.add(&f, 1)
+	tb.recent[recentSlot(f.a4)].count = math.MaxInt32 - 1
+	for range 3 {
+		if !tb.repeat(&f) && !tb.count(&f) {
+			t.Fatal("a known address was not counted")
+		}
+	}
+	res := tb.result(newStreamBytes(nil))
+	if want := 1 + math.MaxInt32 - 1 + 3; len(res.Hits) != 1 || res.Hits[0].Count != want || res.Hits[0].Role != RoleDest {
+		t.Fatalf("hits %+v, want one with count %d", res.Hits, want)
 	}
 }
