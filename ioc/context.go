@@ -99,6 +99,11 @@ var cjkRoles = [...]struct {
 // (keyTails). Keys that cannot be read in place are folded into a buffer
 // (foldedKey). Either way a key is looked up with one probe of a perfect
 // hash table (keyWords).
+//
+// The decision above (two words, then version, then side, then Chinese) is
+// written out in three places, one per way of reading the key: classifyKey,
+// the end of wordKeyAt, and foldedKey. Change them together; the
+// differential tests against keyBeforeRef catch a mismatch.
 func keyBefore(b []byte, i, lo int) keyKind {
 	if i > lo && leadByte[b[i-1]] {
 		return keyAt(b, i, lo)
@@ -324,18 +329,18 @@ func classifyKey(b []byte, j, lo, k int, w0, w1, w2 uint64, n, seg int) keyKind 
 		kw = keyWords.lookup(w0, w1, w2) // zero filled
 	}
 	// The last segment of the key: all of it unless it holds _ - or '.'.
-	segVersion := kw&kwVersion != 0
+	lastSegVersion := kw&kwVersion != 0
 	if seg != n {
-		segVersion = keyWords.lookupTop(w0, w1, w2, seg)&kwVersion != 0
+		lastSegVersion = keyWords.lookupTop(w0, w1, w2, seg)&kwVersion != 0
 	}
 	if kw&kwAddr != 0 && n < 16 && k-1 > lo && b[k-1] == ' ' {
 		// "Source IP"
-		if r, ok := withWordBefore(b, lo, k-1, w0, w1, n, segVersion); ok {
+		if r, ok := withWordBefore(b, lo, k-1, w0, w1, n, lastSegVersion); ok {
 			return r
 		}
 		return foldedKey(b, j, lo)
 	}
-	if segVersion || endsVersionASCII(w0) {
+	if lastSegVersion || endsVersionASCII(w0) {
 		return keyVersion
 	}
 	return keyKind(kw & kwRole) // an ASCII key: no Chinese role
@@ -343,10 +348,10 @@ func classifyKey(b []byte, j, lo, k int, w0, w1, w2 uint64, n, seg int) keyKind 
 
 // withWordBefore classifies a bare address word of n folded bytes, w0 and
 // w1 (see tailMask), preceded by a space at b[e], together with the word
-// before it: "Source IP: …", "client address …". segVersion tells whether
+// before it: "Source IP: …", "client address …". lastSegVersion tells whether
 // the address word's last segment is a version word. It reports false if
 // that word is for foldedKey to read.
-func withWordBefore(b []byte, lo, e int, w0, w1 uint64, n int, segVersion bool) (keyKind, bool) {
+func withWordBefore(b []byte, lo, e int, w0, w1 uint64, n int, lastSegVersion bool) (keyKind, bool) {
 	if e-8 < lo {
 		return keyNone, false
 	}
@@ -360,8 +365,8 @@ func withWordBefore(b []byte, lo, e int, w0, w1 uint64, n int, segVersion bool) 
 	} else {
 		// The word before goes on before its last letters and
 		// digits, which with w end the joined key: unless they end
-		// a listed word, it names nothing (see mayEnd).
-		if t := (v | lowerLanes) & (^uint64(0) << uint(h+1)); n < 8 && !segVersion && !keyTails.mayEndWith(w0|t>>(8*n)) {
+		// a listed word, it names nothing (see mayEndWith).
+		if t := (v | lowerLanes) & (^uint64(0) << uint(h+1)); n < 8 && !lastSegVersion && !keyTails.mayEndWith(w0|t>>(8*n)) {
 			return keyNone, true
 		}
 		var ok bool
@@ -381,7 +386,7 @@ func withWordBefore(b []byte, lo, e int, w0, w1 uint64, n int, segVersion bool) 
 		w2 = x1>>s | x0<<(64-s)
 	}
 	n += m
-	if segVersion || endsVersionASCII(w0) {
+	if lastSegVersion || endsVersionASCII(w0) {
 		return keyVersion, true
 	}
 	if n > maxWord {
@@ -569,10 +574,10 @@ func foldedKey(b []byte, j, lo int) keyKind {
 	kw := buf.flags(n)
 
 	// The last segment of the key: all of it unless it holds _ - or '.'.
-	segVersion := kw&kwVersion != 0
+	lastSegVersion := kw&kwVersion != 0
 	if flags&kbCut != 0 {
 		if m := segLen(b[k:j]); m != n {
-			segVersion = buf.flags(m)&kwVersion != 0
+			lastSegVersion = buf.flags(m)&kwVersion != 0
 		}
 	}
 
@@ -585,7 +590,7 @@ func foldedKey(b []byte, j, lo int) keyKind {
 		flags |= f2
 	}
 
-	if segVersion || endsVersion(buf.word(0), n, buf[p:]) {
+	if lastSegVersion || endsVersion(buf.word(0), n, buf[p:]) {
 		return keyVersion
 	}
 	if r := keyKind(kw & kwRole); r != keyNone || flags&kbHigh == 0 {
@@ -830,7 +835,7 @@ func newTailFilter() (f *tailFilter) {
 	lists := [][]string{sourceKeys, destKeys, addrWords, versionWords, versionSuffixes}
 	for _, r := range cjkRoles {
 		// A Chinese key is told by its non-ASCII bytes: a key that
-		// ends in ASCII letters alone must not end in one (mayEnd).
+		// ends in ASCII letters alone must not end in one (mayEndWith).
 		if !slices.ContainsFunc([]byte(r.suffix), func(c byte) bool { return c >= 0x80 }) {
 			panic("ioc: Chinese key without a non-ASCII byte: " + r.suffix)
 		}

@@ -102,8 +102,9 @@
 // block's masks, parses it and checks its neighbours in one function; any
 // other form takes the general path, which walks back to the start of the
 // run, normalizes full-width and defanged characters and parses without
-// allocating. Both look at most 96 bytes back for a key, found by one
-// backward pass and a perfect-hash table. A second AVX2 pass skips plain
+// allocating. Both look at most 96 bytes back for a key: read in place a
+// word at a time, filtered by how it ends, and looked up with one probe of
+// a perfect hash table. A second AVX2 pass skips plain
 // ASCII when checking for NUL bytes and invalid UTF-8. Results do not
 // depend on how the input is split into reads or buffers: every step reads
 // a bounded window, and a refill keeps enough text on both sides. Tests

@@ -235,6 +235,11 @@ outside:
 
 // func hasAVX2() bool
 TEXT ·hasAVX2(SB), NOSPLIT, $0-1
+	XORL AX, AX
+	XORL CX, CX
+	CPUID
+	CMPL AX, $7 // the highest leaf must reach the extended features
+	JB   no
 	MOVL $1, AX
 	XORL CX, CX
 	CPUID

@@ -112,7 +112,8 @@ func TestScanChunk(t *testing.T) {
 }
 
 // TestGenericPath runs the table and the corpus through the plain Go block
-// scan (what non-amd64 machines use) and compares with the platform one.
+// scan and text check (what non-amd64 machines use) and compares with the
+// platform ones.
 func TestGenericPath(t *testing.T) {
 	var inputs []string
 	for _, c := range extractCases {
@@ -133,9 +134,9 @@ func TestGenericPath(t *testing.T) {
 	for i, in := range inputs {
 		want[i] = ExtractString(in)
 	}
-	saved := scanChunk
-	scanChunk = eventsChunkGo
-	defer func() { scanChunk = saved }()
+	savedChunk, savedSpecial := scanChunk, special
+	scanChunk, special = eventsChunkGo, specialGo
+	defer func() { scanChunk, special = savedChunk, savedSpecial }()
 	for i, in := range inputs {
 		if got := ExtractString(in); !reflect.DeepEqual(got, want[i]) {
 			t.Errorf("%q: generic %+v, platform %+v", in, got.Hits, want[i].Hits)

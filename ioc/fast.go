@@ -2,8 +2,8 @@ package ioc
 
 import "math/bits"
 
-// fastPath switches fast4 on; tests turn it off to compare with the
-// general path.
+// fastPath switches fast4 and fast6 on; tests turn it off to compare with
+// the general path.
 var fastPath = true
 
 // fast4 is the general path (atAnchor, runStart, candidate, collect, ipv4)
@@ -31,7 +31,7 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 	if s <= sc.lo || s < sc.floor || a-s > 3 {
 		return 0, false, false
 	}
-	if p := b[s-1]; p >= 0x80 || cls[p]&cWord != 0 {
+	if prev := b[s-1]; prev >= 0x80 || cls[prev]&cWord != 0 {
 		return 0, false, false // midWord: Chinese text, a word or "key:value"
 	}
 	var e int // where the run ends
@@ -39,8 +39,8 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 		e = a + bits.TrailingZeros64(above)
 	} else {
 		// The run goes on into the next block.
-		stop := min(len(b), s+maxRun)
-		for e = a; e < stop && cls[b[e]]&(cHex|cSep) != 0; e++ {
+		limit := min(len(b), s+maxRun)
+		for e = a; e < limit && cls[b[e]]&(cHex|cSep) != 0; e++ {
 		}
 	}
 	if e-s >= maxRun || e > len(b) {
@@ -61,7 +61,7 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 	// What follows the fourth octet inside the run: nothing, a port, or a
 	// dot that is not a fifth part (v4Tail).
 	switch n := len(run); {
-	case p == n || p+1 == n && run[p] == '.':
+	case p == n || (p+1 == n && run[p] == '.'):
 		if wordAt(b, e) {
 			return 0, false, false
 		}
@@ -75,9 +75,9 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 		// A version, unless "name/1.2.3.4:port" (see ipv4).
 		return e, false, true
 	}
-	stop := s + p
-	*f = found{a4: addr, start: s, role: sc.role(k, s, stop)}
-	return stop, true, true
+	addrEnd := s + p
+	*f = found{a4: addr, start: s, role: sc.role(k, s, addrEnd)}
+	return addrEnd, true, true
 }
 
 // fast6 is the general path's way to ipv6 (atAnchor, runStart, candidate,
@@ -99,7 +99,7 @@ func (sc *scanner) fast6(a int, f *found) (end int, ok, done bool) {
 	if s <= sc.lo || s < sc.floor || a-s > 4 {
 		return 0, false, false
 	}
-	if p := b[s-1]; p >= 0x80 || cls[p]&cWord != 0 {
+	if prev := b[s-1]; prev >= 0x80 || cls[prev]&cWord != 0 {
 		return 0, false, false // midWord: Chinese text, a word or "key:value"
 	}
 	for k := s; k < a; k++ {

@@ -56,12 +56,12 @@ func newStreamBytes(b []byte) *stream {
 func (s *stream) next(f *found) bool {
 	for {
 		if s.sc.next(f) {
-			if p := min(s.sc.i, s.n) - keepBack; p-s.utf8At >= bufSize {
+			if f.start-s.utf8At >= bufSize {
 				// Scanning in place (ExtractBytes): count lines and check
-				// the text behind the scanner while it is still in cache,
-				// far enough behind that no later occurrence starts there.
-				s.countLines(p)
-				s.checkText(p)
+				// the text behind the scanner while it is still in cache.
+				// Every later occurrence starts after this one.
+				s.countLines(f.start)
+				s.checkText(f.start)
 			}
 			return true
 		}
@@ -74,8 +74,9 @@ func (s *stream) next(f *found) bool {
 	}
 }
 
-// lineOf returns the 1-based line of the byte at buffer offset p, which must
-// not be before an offset asked for earlier.
+// lineOf returns the 1-based line of the byte at buffer offset p. Counting
+// never goes back: p must not be before an offset asked for earlier, except
+// inside the same run of text without a newline.
 func (s *stream) lineOf(p int) int {
 	s.countLines(p)
 	return s.lines + 1
@@ -132,8 +133,8 @@ func (s *stream) account(p []byte) {
 
 // checkText counts invalid UTF-8 bytes and notes NUL bytes in
 // buf[utf8At:p], leaving a character cut by p for the next call unless the
-// input has ended. Plain ASCII, nearly all of a log, is skipped by special
-// a block at a time.
+// input has ended. Plain ASCII, nearly all of a log, is skipped a block at
+// a time by special.
 func (s *stream) checkText(p int) {
 	if !s.eof || p < s.n {
 		for q := p; q > s.utf8At && q > p-utf8.UTFMax; q-- {

@@ -3,12 +3,15 @@ package ioc
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf8"
 )
 
 // extractWith runs the streaming extractor with a given buffer size.
@@ -291,13 +294,67 @@ func TestOnLine(t *testing.T) {
 			t.Errorf("%s: %v %v %+v, want %v", name, got, err, res.Hits, want)
 		}
 		calls := 0
-		if _, err := f(Options{OnLine: func(int, netip.Addr) error {
+		res, err = f(Options{OnLine: func(int, netip.Addr) error {
 			if calls++; calls == 3 {
 				return stop
 			}
 			return nil
-		}}); err != stop || calls != 3 {
+		}})
+		if err != stop || calls != 3 {
 			t.Errorf("%s: error %v after %d calls, want stop after 3", name, err, calls)
 		}
+		// The hits up to the stop, with the repeat of 1.2.3.4 counted.
+		var got2 []string
+		for _, h := range res.Hits {
+			got2 = append(got2, fmt.Sprintf("%v×%d", h.Addr, h.Count))
+		}
+		if want2 := "1.2.3.4×2 5.6.7.8×1 9.9.9.9×1"; strings.Join(got2, " ") != want2 {
+			t.Errorf("%s: hits at the stop %v, want %s", name, got2, want2)
+		}
 	}
+}
+
+// TestInvalidCount checks the count of invalid UTF-8 bytes, the figure
+// behind Binary, against a rune-by-rune reference on Chinese text with
+// invalid bytes and cut sequences at random places, scanned in place and
+// streamed with odd buffer sizes and read patterns: a character cut at a
+// check point must be neither lost nor counted twice.
+func TestInvalidCount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 1))
+	var b []byte
+	for len(b) < 200<<10 {
+		switch rng.IntN(12) {
+		case 0:
+			b = append(b, 0xFF) // never valid
+		case 1:
+			b = append(b, "源IP"[:1+rng.IntN(2)]...) // a cut sequence
+		case 2:
+			b = append(b, " 1.2.3.4 "...)
+		default:
+			b = append(b, "攻击者地址，目的端口 abc "...)
+		}
+	}
+	want := 0
+	for r := b; len(r) > 0; {
+		c, size := utf8.DecodeRune(r)
+		if c == utf8.RuneError && size == 1 {
+			want++
+		}
+		r = r[size:]
+	}
+	check := func(name string, s *stream) {
+		t.Helper()
+		if _, err := extract(s, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if s.invalid != int64(want) || s.nul {
+			t.Errorf("%s: %d invalid bytes (nul %v), want %d", name, s.invalid, s.nul, want)
+		}
+	}
+	check("in place", newStreamBytes(b))
+	for _, size := range []int{1300, 1777, bufSize} {
+		check(fmt.Sprintf("buffer %d", size), newStream(bytes.NewReader(b), size))
+		check(fmt.Sprintf("half reads, buffer %d", size), newStream(iotest.HalfReader(bytes.NewReader(b)), size))
+	}
+	check("one byte reads", newStream(iotest.OneByteReader(bytes.NewReader(b)), 1300))
 }

@@ -8,7 +8,7 @@ func specialGo(b []byte) int {
 	for ; i+8 <= len(b); i += 8 {
 		w := binary.LittleEndian.Uint64(b[i:])
 		// High bit of a lane set for a byte >= 0x80 or a NUL byte.
-		if (w|(w-lanes01)&^w)&lanes80 != 0 {
+		if (w|(w-lanes)&^w)&highLanes != 0 {
 			break
 		}
 	}
@@ -19,8 +19,3 @@ func specialGo(b []byte) int {
 	}
 	return i
 }
-
-const (
-	lanes01 = 0x0101010101010101
-	lanes80 = 0x8080808080808080
-)
