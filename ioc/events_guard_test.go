@@ -8,8 +8,10 @@ import (
 	"testing"
 )
 
-// TestScanChunkGuard runs the AVX2 block scan on text that ends right
-// before a page the process may not read: reading past len(b) would crash.
+// TestScanChunkGuard runs the AVX2 block scan, the AVX2 text pass and a
+// whole in-place extraction on text that ends right before a page the
+// process may not read: reading past len(b) would crash. It is skipped only
+// where the AVX2 code cannot run at all.
 func TestScanChunkGuard(t *testing.T) {
 	if !hasAVX2() {
 		t.Skip("no AVX2")
@@ -17,11 +19,11 @@ func TestScanChunkGuard(t *testing.T) {
 	page := syscall.Getpagesize()
 	mem, err := syscall.Mmap(-1, 0, 4*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	defer syscall.Munmap(mem)
 	if err := syscall.Mprotect(mem[3*page:], syscall.PROT_NONE); err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	text := mem[:3*page]
 	for i := range text {
@@ -43,5 +45,16 @@ func TestScanChunkGuard(t *testing.T) {
 	}
 	if nz := eventsChunk(text, 0, 1, -1, &ev, &run); nz != eventsChunkGo(text, 0, 1, 0, &wev, &wrun) {
 		t.Errorf("lo -1: %b", nz)
+	}
+	// The text pass and a whole in-place extraction stop at the end too.
+	for k := len(text) - 130; k <= len(text); k++ {
+		if got, want := special(text[k:]), specialGo(text[k:]); got != want {
+			t.Fatalf("special at %d: %d, want %d", k, got, want)
+		}
+	}
+	copy(text[len(text)-9:], " 8.8.8.8\n")
+	res, _ := ExtractBytes(text, Options{})
+	if n := len(res.Hits); n == 0 || res.Hits[n-1].Addr.String() != "8.8.8.8" {
+		t.Errorf("ExtractBytes next to the guard page: %v, want 8.8.8.8 last", res.Hits)
 	}
 }
