@@ -2,11 +2,11 @@ package card_test
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"tibot/card"
+	"tibot/internal/fake"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.txt")
@@ -17,20 +17,7 @@ func TestGolden(t *testing.T) {
 	for _, ex := range card.Examples(card.ExampleNow()) {
 		t.Run(ex.Name, func(t *testing.T) {
 			got := card.Text(ex.Card) + "\n"
-			path := filepath.Join("testdata", ex.Name+".golden.txt")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./card -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("Text(%s) mismatch (run go test ./card -update to accept)\n--- got\n%s\n--- want\n%s", ex.Name, got, want)
-			}
+			fake.Golden(t, filepath.Join("testdata", ex.Name+".golden.txt"), []byte(got), *update)
 		})
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"tibot/bot/console"
 	"tibot/card"
 	"tibot/intel"
+	"tibot/internal/fake"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.txt")
@@ -107,28 +108,10 @@ func TestTranscript(t *testing.T) {
 	}
 	got := strings.ReplaceAll(out.String(), dir, "$FILES")
 	got = regexp.MustCompile(`参考编号 [0-9a-f]{8}`).ReplaceAllString(got, "参考编号 REF")
-	golden(t, "testdata/transcript.golden.txt", got)
+	fake.Golden(t, "testdata/transcript.golden.txt", []byte(got), *update)
 
 	data, err := os.ReadFile(filepath.Join(dir, "tibot-20250514-1200.csv"))
 	if err != nil || !bytes.Equal(data, example("batch200").Attachment.Data) {
 		t.Errorf("uploaded CSV not written intact: %v", err)
-	}
-}
-
-// golden compares got with the file at path (rewritten with -update).
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot/console -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("transcript mismatch (run go test ./bot/console -update to accept)\n--- got\n%s\n--- want\n%s", got, want)
 	}
 }

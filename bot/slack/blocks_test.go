@@ -12,6 +12,7 @@ import (
 
 	"tibot/bot/slack/slackfake"
 	"tibot/card"
+	"tibot/internal/fake"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.json")
@@ -28,20 +29,7 @@ func TestBlocksGolden(t *testing.T) {
 	for _, ex := range card.Examples(card.ExampleNow()) {
 		t.Run(ex.Name, func(t *testing.T) {
 			got := marshal(t, goldenMessage{Text: FallbackText(ex.Card), Blocks: marshal(t, Blocks(ex.Card), "")}, "  ")
-			path := filepath.Join("testdata", ex.Name+".golden.json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./bot/slack -run TestBlocksGolden -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Blocks(%s) differs from %s (run with -update to accept)\n--- got\n%s", ex.Name, path, got)
-			}
+			fake.Golden(t, filepath.Join("testdata", ex.Name+".golden.json"), got, *update)
 		})
 	}
 }

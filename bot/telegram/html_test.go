@@ -11,6 +11,7 @@ import (
 
 	"tibot/bot/telegram/tgfake"
 	"tibot/card"
+	"tibot/internal/fake"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.html")
@@ -39,20 +40,7 @@ func golden(c card.Card) string {
 func TestHTMLGolden(t *testing.T) {
 	for _, ex := range card.Examples(card.ExampleNow()) {
 		t.Run(ex.Name, func(t *testing.T) {
-			got := golden(ex.Card)
-			path := filepath.Join("testdata", ex.Name+".golden.html")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from the rendering; run go test ./bot/telegram -update and review the diff\ngot:\n%s", path, got)
-			}
+			fake.Golden(t, filepath.Join("testdata", ex.Name+".golden.html"), []byte(golden(ex.Card)), *update)
 		})
 	}
 }
