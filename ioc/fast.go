@@ -54,7 +54,13 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 		}
 	}
 	run := b[s:e]
-	addr, p, ok := quad(run, 0)
+	var addr uint32
+	var p int
+	if s+16 <= len(b) {
+		addr, p, ok = quad16(b, s, len(run))
+	} else {
+		addr, p, ok = quad(run, 0)
+	}
 	if !ok {
 		return 0, false, false
 	}
