@@ -44,7 +44,7 @@ func TestServe(t *testing.T) {
 		{Platform: "telegram", User: "100", Chat: "100", Text: "bot", FromBot: true},
 		{Platform: "telegram", User: "7", Chat: "7", Command: "ip", Text: "hello"},
 	}}
-	o := bot.ServeOptions{Access: &bot.Access{Allow: []string{"telegram:100"}}, Timeout: 10 * time.Millisecond}
+	o := bot.ServeOptions{Access: &bot.Access{Allow: []string{"telegram:100"}}, Timeout: time.Second}
 	if err := bot.Serve(context.Background(), p, scripted, o); err != nil {
 		t.Fatalf("Serve = %v", err)
 	}

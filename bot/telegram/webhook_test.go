@@ -43,6 +43,8 @@ func TestWebhookMode(t *testing.T) {
 	}
 	f.SendUserMessage("via webhook 203.0.113.1")
 	waitUntil(t, "handled", func() bool { return len(h.messages()) == 1 })
+	// The handler runs before the fake has read the webhook's response.
+	waitFor(t, f, "the delivery recorded", func() bool { return len(f.Deliveries()) == 1 })
 	if d := f.Deliveries(); len(d) != 1 || d[0].Status != http.StatusOK {
 		t.Errorf("deliveries %+v", d)
 	}

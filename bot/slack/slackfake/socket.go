@@ -110,6 +110,12 @@ func (c *wsConn) write(v any) error {
 // dropConn forgets a finished connection.
 func (s *Server) dropConn(conn *wsConn) {
 	_ = conn.c.Close()
+	s.forget(conn)
+}
+
+// forget removes conn from the live connections, so Send and
+// WaitConnections never pick a websocket that is closed or closing.
+func (s *Server) forget(conn *wsConn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, c := range s.sock.conns {
@@ -222,6 +228,7 @@ func (s *Server) Disconnect() error {
 		return errors.New("slackfake: no websocket to disconnect")
 	}
 	err := conn.write(map[string]any{"type": "disconnect", "reason": "refresh_requested"})
+	s.forget(conn)
 	return errors.Join(err, conn.close())
 }
 
@@ -231,6 +238,7 @@ func (s *Server) Drop() error {
 	if conn == nil {
 		return errors.New("slackfake: no websocket to drop")
 	}
+	s.forget(conn)
 	return conn.close()
 }
 
