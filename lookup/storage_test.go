@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"tibot/intel"
 	"tibot/ioc"
@@ -22,7 +23,10 @@ import (
 // charged.
 func TestConcurrentUsersRealStorage(t *testing.T) {
 	const users, each, limit = 100, 30, 20
-	db, err := storage.Open(filepath.Join(t.TempDir(), "tibot.db"), storage.Options{QuotaDefault: limit})
+	day := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	// A fixed clock: on the real one the test could span Beijing midnight
+	// (16:00 UTC), when every quota starts again.
+	db, err := storage.Open(filepath.Join(t.TempDir(), "tibot.db"), storage.Options{QuotaDefault: limit, Now: func() time.Time { return day }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,14 @@ func TestConsoleAPIFaults(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			env := newChatEnv(t, chatEnvOptions{fastRetries: true, callTimeout: 300 * time.Millisecond})
+			// A short call timeout only where the fault is a stall: on a
+			// loaded machine any other call could otherwise time out too and
+			// answer "稍后再试" instead of the fault's own message.
+			timeout := 10 * time.Second
+			if tc.fault.Kind == tbt.FaultSlowBody {
+				timeout = 300 * time.Millisecond
+			}
+			env := newChatEnv(t, chatEnvOptions{fastRetries: true, callTimeout: timeout})
 			env.api.SetFault(tc.fault)
 			out := env.chat("carol", "/ip 8.8.8.8\n")
 			checkFaultReply(t, env, out, tc.want)

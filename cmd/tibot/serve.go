@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"time"
 
 	"tibot/bot"
@@ -28,6 +29,11 @@ type serveDeps struct {
 	now       func() time.Time
 	// listening, when set, is called with the HTTP listener's address.
 	listening func(addr string)
+	// listener, when set, is the HTTP listener instead of one bound to
+	// TIBOT_HTTP_ADDR: a test that must know the address beforehand (a
+	// webhook URL) keeps its port instead of closing and binding it again,
+	// when another process could take it.
+	listener net.Listener
 }
 
 // defaultPlatforms are the chat platforms tibot supports.
@@ -147,9 +153,11 @@ func (s stdio) run(ctx context.Context, e *engine, plats []platform, d serveDeps
 	if err != nil {
 		return err
 	}
-	ln, err := listenHTTP(e.cfg.HTTPAddr)
-	if err != nil {
-		return err
+	ln := d.listener
+	if ln == nil {
+		if ln, err = listenHTTP(e.cfg.HTTPAddr); err != nil {
+			return err
+		}
 	}
 	g := newGroup(ctx)
 	for _, p := range plats {

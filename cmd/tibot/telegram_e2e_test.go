@@ -183,8 +183,8 @@ func TestTelegramE2EWebhook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close() // serve binds it again; the webhook URL must be known first
+	defer ln.Close() // serve closes it too; this covers an early exit
+	addr := ln.Addr().String() // the webhook URL must be known before serve starts
 	hook := "http://" + addr + "/telegram/webhook"
 	e.vars["TIBOT_HTTP_ADDR"] = addr
 	e.vars["TIBOT_TELEGRAM_WEBHOOK_URL"] = hook
@@ -196,7 +196,7 @@ func TestTelegramE2EWebhook(t *testing.T) {
 		stdout: &tgBuffer{}, stderr: e.stderr}
 	go func() {
 		done <- s.serve(ctx, nil, serveDeps{platforms: defaultPlatforms(), now: time.Now,
-			listening: func(a string) { listening <- a }})
+			listening: func(a string) { listening <- a }, listener: ln})
 	}()
 	defer func() {
 		cancel()
@@ -204,7 +204,12 @@ func TestTelegramE2EWebhook(t *testing.T) {
 			t.Errorf("serve exit %d:\n%s", code, e.stderr)
 		}
 	}()
-	<-listening
+	select {
+	case <-listening:
+	case code := <-done:
+		done <- code // for the deferred check
+		t.Fatalf("serve exited before listening")
+	}
 	e.wait("setWebhook", func() bool { u, sec := e.tg.Webhook(); return u == hook && sec == "hook-secret_1" })
 
 	forged := map[string]any{"update_id": 77, "message": map[string]any{"message_id": 1, "date": 1,
