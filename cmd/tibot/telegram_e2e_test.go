@@ -183,7 +183,7 @@ func TestTelegramE2EWebhook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close() // serve closes it too; this covers an early exit
+	defer ln.Close()           // serve closes it too; this covers an early exit
 	addr := ln.Addr().String() // the webhook URL must be known before serve starts
 	hook := "http://" + addr + "/telegram/webhook"
 	e.vars["TIBOT_HTTP_ADDR"] = addr
