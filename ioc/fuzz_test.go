@@ -120,9 +120,14 @@ func presentIn(s string, a netip.Addr) bool {
 	return false
 }
 
-// stripZeros removes leading zeros from the parts of a dotted quad.
+// stripZeros removes leading zeros from the parts of a dotted quad, also
+// one embedded at the end of an IPv6 address ("::00.0.0.1" is ::1 to the
+// extractor, as "00.0.0.1" is 0.0.0.1).
 func stripZeros(s string) string {
-	if strings.Contains(s, ":") {
+	if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		if strings.Contains(s[i+1:], ".") {
+			return s[:i+1] + stripZeros(s[i+1:])
+		}
 		return s
 	}
 	parts := strings.Split(s, ".")
