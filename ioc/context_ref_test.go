@@ -146,23 +146,9 @@ func roleKeyRef(key []byte) keyKind {
 	return keyNone
 }
 
-// cjkRolesRef are Chinese keys, matched as suffixes since Chinese text has no
-// spaces between words ("攻击者IP", "发现攻击源").
-var cjkRolesRef = [...]struct {
-	suffix string
-	kind   keyKind
-}{
-	{"源ip", keySource}, {"源地址", keySource}, {"攻击ip", keySource}, {"攻击者", keySource},
-	{"攻击源", keySource}, {"攻击地址", keySource}, {"来源", keySource}, {"客户端ip", keySource},
-	{"客户端地址", keySource}, {"来自", keySource}, {"从", keySource},
-	{"目的ip", keyDest}, {"目的地址", keyDest}, {"目标ip", keyDest}, {"目标地址", keyDest},
-	{"目标", keyDest}, {"目的", keyDest}, {"受害ip", keyDest}, {"受害者", keyDest},
-	{"受害地址", keyDest}, {"服务器ip", keyDest}, {"服务端ip", keyDest},
-}
-
 // roleCJKRef matches a folded key that ends in Chinese (or Chinese then "ip").
 func roleCJKRef(key []byte) keyKind {
-	for _, r := range cjkRolesRef {
+	for _, r := range cjkRoles { // the data is shared; the matching is the reference's own
 		if bytes.HasSuffix(key, []byte(r.suffix)) {
 			return r.kind
 		}

@@ -54,12 +54,9 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 		}
 	}
 	run := b[s:e]
-	var addr uint32
-	var p int
-	if s+16 <= len(b) {
-		addr, p, ok = quad16(b, s, len(run))
-	} else {
-		addr, p, ok = quad(run, 0)
+	addr, p, ok := quad16(b, s, len(run))
+	if !ok && s+16 > len(b) {
+		addr, p, ok = quad(run, 0) // too near the end of b for quad16
 	}
 	if !ok {
 		return 0, false, false

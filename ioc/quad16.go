@@ -6,7 +6,7 @@ import (
 )
 
 // quad16 is quad(b[s:s+n], 0) where 16 bytes from s are in b (ok is false
-// otherwise; fast4 uses quad then). It finds the octets' ends from a mask
+// otherwise, and fast4 asks quad). It finds the octets' ends from a mask
 // of the digits and reads all four with word arithmetic, so no branch
 // depends on how many digits an octet has: in real logs those branches go
 // either way at random, and quad's mispredictions made it an eighth of the
