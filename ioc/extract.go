@@ -1,61 +1,35 @@
 package ioc
 
-import (
-	"math"
-	"net/netip"
-)
+import "net/netip"
 
 // table holds the unique addresses of one extraction, in order of first
 // appearance. It is the only part of an extraction that grows with the input.
 type table struct {
 	hits []Hit
-	// counts and roles are updated per occurrence and copied into hits at
-	// the end: small arrays stay in cache where hits (48 bytes each) do not.
+	// counts and roles take what a slot of v4 or v6 gathered when it is
+	// full, and all of it at the end (result).
 	counts    []int
 	roles     []uint8 // bit 1<<Role for every role seen
-	v4        map[uint32]int32
-	v6        map[[16]byte]int32
+	v4        set4
+	v6        set16
 	max       int
 	truncated bool
-	// recent caches recently seen IPv4 addresses, direct-mapped by a hash
-	// of the address: logs repeat a few busy addresses, and this avoids
-	// most map lookups. An entry also gathers its address's occurrences
-	// until it is evicted, so that a repeat touches one cache line.
-	recent [recentSize]recentEntry
 }
 
-type recentEntry struct {
-	addr  uint32
-	idx   int32 // hit index + 1; 0 is empty
-	count int32 // occurrences not yet added to counts[idx-1]
-	roles uint8 // roles not yet added to roles[idx-1]
-}
-
-// flush adds what e gathered to the hit it caches.
-func (t *table) flush(e *recentEntry) {
-	if e.idx > 0 {
-		t.counts[e.idx-1] += int(e.count)
-		t.roles[e.idx-1] |= e.roles
-		e.count, e.roles = 0, 0
-	}
-}
-
-const recentSize = 4096
-
-func recentSlot(a uint32) uint32 {
-	return a * 0x9E3779B1 >> 20 // top 12 bits of a Fibonacci hash
+func newTable(max int) *table {
+	return &table{max: max, v4: newSet4(), v6: newSet16()}
 }
 
 // extract runs s to its end and collects the hits.
 func extract(s *stream, opts Options) (Result, error) {
-	t := &table{max: opts.MaxUnique, v4: make(map[uint32]int32), v6: make(map[[16]byte]int32)}
+	t := newTable(opts.MaxUnique)
 	var (
 		f    found
 		cur  int
 		seen lineSet
 	)
 	for s.next(&f) {
-		if !t.repeat(&f) && !t.count(&f) {
+		if !t.count(&f) {
 			t.add(&f, s.lineOf(f.start)+opts.LineOffset)
 		}
 		if opts.OnLine == nil {
@@ -75,41 +49,42 @@ func extract(s *stream, opts Options) (Result, error) {
 	return t.result(s), nil
 }
 
-// repeat records one more occurrence of an IPv4 address the recent cache
-// holds, nearly every occurrence in a log; false for any other. It is small
-// enough to be inlined into the loop.
-func (t *table) repeat(f *found) bool {
-	e := &t.recent[recentSlot(f.a4)]
-	if f.v6 || e.idx == 0 || e.addr != f.a4 || e.count == math.MaxInt32 {
+// count records one occurrence in f. It reports false for an address not
+// seen before, which add then records.
+func (t *table) count(f *found) bool {
+	if f.v6 {
+		return t.count16(f)
+	}
+	i := t.v4.find(f.a4)
+	e := &t.v4.slots[i]
+	if e.n == 0 {
 		return false
 	}
-	e.count++
-	e.roles |= 1 << f.role
+	if e.n >= tallyFull {
+		t.spill(t.v4.hit[i], e.n)
+		e.n = 0
+	}
+	e.n = e.n.add(f.role)
 	return true
 }
 
-// count records one more occurrence of a known address; false if unknown.
-func (t *table) count(f *found) bool {
-	var i int32
-	var ok bool
-	if f.v6 {
-		i, ok = t.v6[f.a16]
-	} else {
-		e := &t.recent[recentSlot(f.a4)]
-		if e.idx > 0 && e.addr == f.a4 {
-			t.flush(e) // its count is full
-			i, ok = e.idx-1, true
-		} else if i, ok = t.v4[f.a4]; ok {
-			t.flush(e)
-			e.addr, e.idx = f.a4, i+1
-		}
-	}
-	if !ok {
+func (t *table) count16(f *found) bool {
+	e := t.v6.find(&f.a16)
+	if e.n == 0 {
 		return false
 	}
-	t.counts[i]++
-	t.roles[i] |= 1 << f.role
+	if e.n >= tallyFull {
+		t.spill(e.hit, e.n)
+		e.n = 0
+	}
+	e.n = e.n.add(f.role)
 	return true
+}
+
+// spill adds what a slot gathered, n, to hit i.
+func (t *table) spill(i int32, n tally) {
+	t.counts[i] += int(n >> 3)
+	t.roles[i] |= uint8(n & 7)
 }
 
 // add records a new address unless MaxUnique is reached.
@@ -119,23 +94,33 @@ func (t *table) add(f *found, line int) {
 		return
 	}
 	i := int32(len(t.hits))
+	n := tally(0).add(f.role)
 	if f.v6 {
-		t.v6[f.a16] = i
+		t.v6.grow()
+		*t.v6.find(&f.a16) = slot16{addr: f.a16, n: n, hit: i}
+		t.v6.used++
 	} else {
-		t.v4[f.a4] = i
-		e := &t.recent[recentSlot(f.a4)]
-		t.flush(e)
-		e.addr, e.idx = f.a4, i+1
+		t.v4.grow()
+		k := t.v4.find(f.a4)
+		t.v4.slots[k], t.v4.hit[k] = slot4{addr: f.a4, n: n}, i
+		t.v4.used++
 	}
 	a := f.addr()
 	t.hits = append(t.hits, Hit{Addr: a, FirstLine: line, Public: IsPublic(a)})
-	t.counts = append(t.counts, 1)
-	t.roles = append(t.roles, 1<<f.role)
+	t.counts = append(t.counts, 0)
+	t.roles = append(t.roles, 0)
 }
 
 func (t *table) result(s *stream) Result {
-	for k := range t.recent {
-		t.flush(&t.recent[k])
+	for k := range t.v4.slots {
+		if e := &t.v4.slots[k]; e.n != 0 {
+			t.spill(t.v4.hit[k], e.n)
+		}
+	}
+	for k := range t.v6.slots {
+		if e := &t.v6.slots[k]; e.n != 0 {
+			t.spill(e.hit, e.n)
+		}
 	}
 	for i := range t.hits {
 		t.hits[i].Count, t.hits[i].Role = t.counts[i], roleOf(t.roles[i])

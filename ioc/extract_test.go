@@ -11,11 +11,11 @@ import (
 
 // TestCountsAndRoles checks Count, Role, FirstLine and Lines, streamed and
 // in place, against a plain map on text with many more distinct addresses
-// than the recent cache holds, some very frequent, so that entries gather
-// counts and get evicted.
+// than an address set starts with, some very frequent, so that the sets
+// grow several times while their slots gather counts.
 func TestCountsAndRoles(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 2))
-	pool := make([]netip.Addr, 3*recentSize)
+	pool := make([]netip.Addr, 12<<setMinBits)
 	for i := range pool {
 		pool[i] = netip.AddrFrom4([4]byte{byte(1 + rng.IntN(223)), byte(rng.IntN(256)), byte(rng.IntN(256)), byte(rng.IntN(256))})
 	}
@@ -59,24 +59,32 @@ func TestCountsAndRoles(t *testing.T) {
 	}
 }
 
-// TestRecentCountFull: an address repeated more often than a recent-cache
-// entry can count is flushed into its hit, not wrapped around.
-func TestRecentCountFull(t *testing.T) {
+// TestTallyFull: an address repeated more often than a slot can count is
+// moved into its hit, not wrapped around, for IPv4 and IPv6 alike.
+func TestTallyFull(t *testing.T) {
 	if math.MaxInt == math.MaxInt32 {
 		t.Skip("Hit.Count is 32 bits here")
 	}
-	tb := &table{v4: make(map[uint32]int32), v6: make(map[[16]byte]int32)}
-	f := found{a4: 0x01020304, role: RoleDest}
-	tb.add(&f, 1)
-	tb.recent[recentSlot(f.a4)].count = math.MaxInt32 - 1
-	for range 3 {
-		if !tb.repeat(&f) && !tb.count(&f) {
-			t.Fatal("a known address was not counted")
+	for _, f := range []found{
+		{a4: 0x01020304, role: RoleDest},
+		{v6: true, a16: netip.MustParseAddr("2001:db8::1").As16(), role: RoleDest},
+	} {
+		tb := newTable(0)
+		tb.add(&f, 1)
+		full := &tb.v4.slots[tb.v4.find(f.a4)].n
+		if f.v6 {
+			full = &tb.v6.find(&f.a16).n
 		}
-	}
-	res := tb.result(newStreamBytes(nil))
-	full := int64(math.MaxInt32)
-	if want := int(full + 3); len(res.Hits) != 1 || res.Hits[0].Count != want || res.Hits[0].Role != RoleDest {
-		t.Fatalf("hits %+v, want one with count %d", res.Hits, want)
+		*full = tallyFull - 8 | *full&7 // as if seen tallyFull>>3 - 1 times: one from full
+		for range 3 {
+			if !tb.count(&f) {
+				t.Fatal("a known address was not counted")
+			}
+		}
+		res := tb.result(newStreamBytes(nil))
+		want := int(tallyFull>>3) + 2 // then three more
+		if len(res.Hits) != 1 || res.Hits[0].Count != want || res.Hits[0].Role != RoleDest {
+			t.Fatalf("hits %+v, want one with count %d, role destination", res.Hits, want)
+		}
 	}
 }
