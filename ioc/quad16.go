@@ -15,6 +15,14 @@ func quad16(b []byte, s, n int) (addr uint32, p int, ok bool) {
 	if s < 0 || s+16 > len(b) {
 		return 0, 0, false
 	}
+	if haveQuadAVX {
+		return quadVec(b, s, n)
+	}
+	return quad16Go(b, s, n)
+}
+
+// quad16Go is quad16 in plain Go, a word at a time.
+func quad16Go(b []byte, s, n int) (addr uint32, p int, ok bool) {
 	w := b[s : s+16 : s+16]
 	valid := uint32(1)<<uint(n) - 1 // all ones from n = 32 on
 	x := binary.LittleEndian.Uint64(w)
@@ -34,7 +42,7 @@ func quad16(b []byte, s, n int) (addr uint32, p int, ok bool) {
 	}
 	// A fourth octet glued to hex letters, tested without a branch on
 	// whether the run goes on after it (a port) or not.
-	if cls[w[e&15]]&cHex&uint16((e-n)>>63) != 0 {
+	if cls[w[e&15]]&cHex&uint16((e-n)>>(bits.UintSize-1)) != 0 {
 		return 0, 0, false
 	}
 	// Each octet right-aligned in a 4-byte slot, two slots a word, then
@@ -85,3 +93,25 @@ func digitBytes(x uint64) uint64 {
 func movemask(x uint64) uint32 {
 	return uint32((x >> 7) * 0x0102040810204080 >> 56)
 }
+
+// quadShuffles holds, for each pattern of octet lengths (one to three
+// digits each; pattern (l1-1)*27 + (l2-1)*9 + (l3-1)*3 + l4-1), the byte
+// shuffle that moves the digits of the octets of a dotted quad at the
+// start of 16 bytes into four 4-byte slots, right-aligned in the first
+// three bytes of each, the other bytes zero (0x80 selects zero).
+var quadShuffles = func() (t [81][16]byte) {
+	for pat := range t {
+		lens := [4]int{pat/27%3 + 1, pat/9%3 + 1, pat/3%3 + 1, pat%3 + 1}
+		for k := range t[pat] {
+			t[pat][k] = 0x80
+		}
+		start := 0
+		for o, l := range lens {
+			for d := range l {
+				t[pat][4*o+3-l+d] = byte(start + d)
+			}
+			start += l + 1
+		}
+	}
+	return t
+}()

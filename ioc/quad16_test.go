@@ -5,6 +5,16 @@ import (
 	"testing"
 )
 
+// quad16s are the implementations of quad16 this machine runs: the word at
+// a time Go version, and the vector one where the processor has it.
+func quad16s() map[string]func([]byte, int, int) (uint32, int, bool) {
+	impls := map[string]func([]byte, int, int) (uint32, int, bool){"go": quad16Go}
+	if haveQuadAVX {
+		impls["avx"] = quadVec
+	}
+	return impls
+}
+
 // TestQuad16 compares quad16 with quad on quad's own edge cases and on
 // random runs of the bytes addresses are made of, at every length, followed
 // by text of every kind.
@@ -33,6 +43,7 @@ func TestQuad16(t *testing.T) {
 		cases = append(cases, string(s))
 	}
 	tails := []string{"", " ", "1", ".", "\xff\xfe\xb0\xba\x80", "中文", "9999999999999999", "/"}
+	impls := quad16s()
 	for _, c := range cases {
 		wantA, wantP, wantOK := quad([]byte(c), 0)
 		for _, tail := range tails {
@@ -40,9 +51,11 @@ func TestQuad16(t *testing.T) {
 			for len(b) < 16 {
 				b = append(b, tail+"\xbf"...)
 			}
-			a, p, ok := quad16(b, 0, len(c))
-			if ok != wantOK || ok && (a != wantA || p != wantP) {
-				t.Fatalf("quad16(%q + %q) = %08x, %d, %v; quad says %08x, %d, %v", c, tail, a, p, ok, wantA, wantP, wantOK)
+			for name, quad16 := range impls {
+				a, p, ok := quad16(b, 0, len(c))
+				if ok != wantOK || ok && (a != wantA || p != wantP) {
+					t.Fatalf("%s: quad16(%q + %q) = %08x, %d, %v; quad says %08x, %d, %v", name, c, tail, a, p, ok, wantA, wantP, wantOK)
+				}
 			}
 		}
 	}
@@ -87,9 +100,11 @@ func FuzzQuad16(f *testing.F) {
 			return
 		}
 		wantA, wantP, wantOK := quad(b[:n], 0)
-		a, p, ok := quad16(b, 0, n)
-		if ok != wantOK || ok && (a != wantA || p != wantP) {
-			t.Fatalf("quad16(%q, %d) = %08x, %d, %v; quad says %08x, %d, %v", b, n, a, p, ok, wantA, wantP, wantOK)
+		for name, quad16 := range quad16s() {
+			a, p, ok := quad16(b, 0, n)
+			if ok != wantOK || ok && (a != wantA || p != wantP) {
+				t.Fatalf("%s: quad16(%q, %d) = %08x, %d, %v; quad says %08x, %d, %v", name, b, n, a, p, ok, wantA, wantP, wantOK)
+			}
 		}
 	})
 }
