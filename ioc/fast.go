@@ -54,9 +54,15 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 		}
 	}
 	run := b[s:e]
-	addr, p, ok := quad16(b, s, len(run))
-	if !ok && s+16 > len(b) {
+	var addr uint32
+	var p int
+	switch {
+	case s+16 > len(b):
 		addr, p, ok = quad(run, 0) // too near the end of b for quad16
+	case haveQuadAVX: // quad16, without a call of its own
+		addr, p, ok = quadAVX(&b[s], len(run), &quadShuffles)
+	default:
+		addr, p, ok = quad16Go(b, s, len(run))
 	}
 	if !ok {
 		return 0, false, false

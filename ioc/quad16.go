@@ -21,6 +21,11 @@ func quad16(b []byte, s, n int) (addr uint32, p int, ok bool) {
 	return quad16Go(b, s, n)
 }
 
+// quadVec is quad16 with quadAVX.
+func quadVec(b []byte, s, n int) (uint32, int, bool) {
+	return quadAVX(&b[s], n, &quadShuffles)
+}
+
 // quad16Go is quad16 in plain Go, a word at a time.
 func quad16Go(b []byte, s, n int) (addr uint32, p int, ok bool) {
 	w := b[s : s+16 : s+16]

@@ -7,7 +7,3 @@ func quadAVX(p *byte, n int, tab *[81][16]byte) (addr uint32, end int, ok bool)
 
 // haveQuadAVX reports whether quad16 may use quadAVX.
 var haveQuadAVX = hasAVX2()
-
-func quadVec(b []byte, s, n int) (uint32, int, bool) {
-	return quadAVX(&b[s], n, &quadShuffles)
-}

@@ -4,4 +4,4 @@ package ioc
 
 const haveQuadAVX = false
 
-func quadVec(b []byte, s, n int) (uint32, int, bool) { panic("unreachable") }
+func quadAVX(p *byte, n int, tab *[81][16]byte) (uint32, int, bool) { panic("unreachable") }
