@@ -69,6 +69,11 @@ func (s *set4) find(a uint32) uint32 {
 	}
 }
 
+// first returns the first slot find probes for a.
+func (s *set4) first(a uint32) *slot4 {
+	return &s.slots[a*0x9E3779B1>>s.shift]
+}
+
 // grow doubles the set when it is half full.
 func (s *set4) grow() {
 	if 2*(s.used+1) <= len(s.slots) {

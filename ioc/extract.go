@@ -29,7 +29,7 @@ func extract(s *stream, opts Options) (Result, error) {
 		seen lineSet
 	)
 	for s.next(&f) {
-		if !t.count(&f) {
+		if !t.repeat(&f) && !t.count(&f) {
 			t.add(&f, s.lineOf(f.start)+opts.LineOffset)
 		}
 		if opts.OnLine == nil {
@@ -63,6 +63,18 @@ func (t *table) count(f *found) bool {
 	if e.n >= tallyFull {
 		t.spill(t.v4.hit[i], e.n)
 		e.n = 0
+	}
+	e.n = e.n.add(f.role)
+	return true
+}
+
+// repeat is count for its common case, written to be inlined into the
+// loop: an IPv4 address in the first slot probed, not full. It reports
+// false, having done nothing, for any other.
+func (t *table) repeat(f *found) bool {
+	e := t.v4.first(f.a4)
+	if f.v6 || e.addr != f.a4 || e.n-1 >= tallyFull-1 {
+		return false
 	}
 	e.n = e.n.add(f.role)
 	return true
