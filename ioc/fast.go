@@ -1,6 +1,9 @@
 package ioc
 
-import "math/bits"
+import (
+	"bytes"
+	"math/bits"
+)
 
 // fastPath switches fast4 and fast6 on; tests turn it off to compare with
 // the general path.
@@ -9,11 +12,13 @@ var fastPath = true
 // fast4 is the general path (atAnchor, runStart, candidate, collect, ipv4)
 // fused for the case that makes up nearly every hit in real logs: a plain
 // ASCII dotted quad, at most three digits before the event's dot, inside
-// one block, after a byte that cannot continue it. It either accepts the
-// address exactly as the general path would, or reports done == false and
-// leaves the decision to the general path: anything unusual (full-width or
-// defanged text, a fifth dotted part, a colon before the dot, a rejection)
-// takes the general path; a version key is rejected here as ipv4 would.
+// one block, after a byte that cannot continue it. It either decides
+// exactly as the general path would, or reports done == false and leaves
+// the decision to the general path: anything unusual (full-width or
+// defanged text, a fifth dotted part, a colon before the dot, a rejection
+// for what follows the address) takes the general path. A version key, and
+// a run that is not four octets ("Chrome/13.0.782.41"), are rejected here
+// as ipv4 would.
 func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 	b := sc.b
 	rel := uint(a - sc.q)
@@ -65,7 +70,12 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 		addr, p, ok = quad16Go(b, s, len(run))
 	}
 	if !ok {
-		return 0, false, false
+		if b[s] == '.' || bytes.IndexByte(b[s:a], ':') >= 0 {
+			return 0, false, false // the general path may start elsewhere, or read IPv6
+		}
+		// The general path would read the same run from s as IPv4 and
+		// reject it the same way ("Chrome/13.0.782.41").
+		return e, false, true
 	}
 	// What follows the fourth octet inside the run: nothing, a port, or a
 	// dot that is not a fifth part (v4Tail). Each comes down to the byte
@@ -92,10 +102,11 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 }
 
 // fast6 is the general path's way to ipv6 (atAnchor, runStart, candidate,
-// collect) fused for a plain ASCII run at a colon event, with at most four
-// bytes before the colon, after a byte that cannot continue it: the
-// decision itself is ipv6's, so it is the same. Anything else reports
-// done == false.
+// collect) fused for a plain ASCII run at a colon event that starts at
+// most 15 bytes before the colon, after a byte that cannot continue it:
+// the decision itself is ipv6's, so it is the same. A run glued to a word
+// whose first colon starts "::" ("std::vector") is rejected here as the
+// general path would. Anything else reports done == false.
 func (sc *scanner) fast6(a int, f *found) (end int, ok, done bool) {
 	b := sc.b
 	rel := uint(a - sc.q)
@@ -107,16 +118,31 @@ func (sc *scanner) fast6(a int, f *found) (end int, ok, done bool) {
 		return 0, false, false
 	}
 	s := sc.q + 64 - bits.LeadingZeros64(below) // after the last non-run byte
-	if s <= sc.lo || s < sc.floor || a-s > 4 {
+	if s <= sc.lo || s < sc.floor {
 		return 0, false, false
-	}
-	if prev := b[s-1]; prev >= 0x80 || cls[prev]&cWord != 0 {
-		return 0, false, false // midWord: Chinese text, a word or "key:value"
 	}
 	for k := s; k < a; k++ {
 		if b[k] == '.' {
 			return 0, false, false // a dot first: an IPv4 candidate
 		}
+	}
+	prev := b[s-1]
+	if prev >= 0x80 {
+		return 0, false, false // midWord: Chinese text
+	}
+	if cls[prev]&cWord != 0 {
+		// A run glued to a word starts after its first colon (runStart):
+		// "eth0:fe80::1" is for the general path to read, but if that
+		// colon is the first of "::" or the event's own, what follows
+		// is glued to the word too ("std::vector", "api::id"): nothing.
+		k := s
+		for k < a && b[k] != ':' {
+			k++
+		}
+		if k < a && b[k+1] != ':' {
+			return 0, false, false
+		}
+		return a + 1, false, true
 	}
 	if b[s] == ':' && b[s+1] != ':' {
 		return 0, false, false // colonStart
