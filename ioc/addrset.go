@@ -22,7 +22,7 @@ func (n tally) add(r Role) tally { return (n + 8) | 1<<r }
 
 // set4 indexes IPv4 hits. A slot is 8 bytes, so that more of the busy
 // ones stay in cache; the index of its hit, needed only when the slot is
-// filled or emptied, is kept apart in hit.
+// filled or its tally spilled, is kept apart in hit.
 type set4 struct {
 	slots []slot4
 	hit   []int32

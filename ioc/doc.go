@@ -99,13 +99,16 @@
 // A typical log line has about one such byte per address it holds against a
 // dozen dots and colons in times and versions. At a plain ASCII dotted quad,
 // nearly every hit in real logs, a fused fast path finds the run from the
-// block's masks, parses it and checks its neighbours in one function; any
-// other form takes the general path, which walks back to the start of the
-// run, normalizes full-width and defanged characters and parses without
-// allocating. Both look at most 96 bytes back for a key: read in place a
-// word at a time, filtered by how it ends, and looked up with one probe of
-// a perfect hash table. A second AVX2 pass skips plain
-// ASCII when checking for NUL bytes and invalid UTF-8. Results do not
+// block's masks, parses it (with 16-byte vectors where the processor has
+// AVX2) and checks its neighbours in one function, and another does the
+// same for plain ASCII IPv6; the unusual forms take the general path,
+// which walks back to the start of the run, normalizes full-width and
+// defanged characters and parses without allocating. Both look at most 96
+// bytes back for a key: read in place a word at a time, filtered by how it
+// ends, and looked up with one probe of a perfect hash table. A second
+// AVX2 pass skips plain ASCII when checking for NUL bytes and invalid
+// UTF-8. Occurrences are counted in open-addressing hash sets whose slots
+// hold each address's count and roles. Results do not
 // depend on how the input is split into reads or buffers: every step reads
 // a bounded window, and a refill keeps enough text on both sides. Tests
 // compare the fast path with the general path, the AVX2 code with the Go

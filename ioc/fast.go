@@ -17,8 +17,8 @@ var fastPath = true
 // the decision to the general path: anything unusual (full-width or
 // defanged text, a fifth dotted part, a colon before the dot, a rejection
 // for what follows the address) takes the general path. A version key, and
-// a run that is not four octets ("Chrome/13.0.782.41"), are rejected here
-// as ipv4 would.
+// a run quad rejects ("Chrome/13.0.782.41": 782 is no octet), are rejected
+// here as ipv4 would.
 func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 	b := sc.b
 	rel := uint(a - sc.q)
@@ -64,17 +64,20 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 	switch {
 	case s+16 > len(b):
 		addr, p, ok = quad(run, 0) // too near the end of b for quad16
-	case haveQuadAVX: // quad16, without a call of its own
+	case haveQuadAVX:
 		addr, p, ok = quadAVX(&b[s], len(run), &quadShuffles)
 	default:
-		addr, p, ok = quad16Go(b, s, len(run))
+		addr, p, ok = quad16(b, s, len(run))
 	}
 	if !ok {
 		if b[s] == '.' || bytes.IndexByte(b[s:a], ':') >= 0 {
 			return 0, false, false // the general path may start elsewhere, or read IPv6
 		}
 		// The general path would read the same run from s as IPv4 and
-		// reject it the same way ("Chrome/13.0.782.41").
+		// reject it too ("Chrome/13.0.782.41"). It may resume scanning
+		// earlier, where it cut a run with full-width text after it, but
+		// every event it finds there belongs to this run, starts at s and
+		// is rejected the same way: resuming at e decides the same.
 		return e, false, true
 	}
 	// What follows the fourth octet inside the run: nothing, a port, or a

@@ -6,28 +6,16 @@ import (
 )
 
 // quad16 is quad(b[s:s+n], 0) where 16 bytes from s are in b (ok is false
-// otherwise, and fast4 asks quad). It finds the octets' ends from a mask
-// of the digits and reads all four with word arithmetic, so no branch
-// depends on how many digits an octet has: in real logs those branches go
-// either way at random, and quad's mispredictions made it an eighth of the
-// extractor's time. TestQuad16 and FuzzQuad16 hold it equal to quad.
+// otherwise): fast4's dotted-quad reader where quadAVX cannot run. It
+// finds the octets' ends from a mask of the digits and reads all four with
+// word arithmetic, so no branch depends on how many digits an octet has:
+// in real logs those branches go either way at random, and quad's
+// mispredictions made it an eighth of the extractor's time. TestQuad16 and
+// FuzzQuad16 hold it, and quadAVX, equal to quad.
 func quad16(b []byte, s, n int) (addr uint32, p int, ok bool) {
 	if s < 0 || s+16 > len(b) {
 		return 0, 0, false
 	}
-	if haveQuadAVX {
-		return quadVec(b, s, n)
-	}
-	return quad16Go(b, s, n)
-}
-
-// quadVec is quad16 with quadAVX.
-func quadVec(b []byte, s, n int) (uint32, int, bool) {
-	return quadAVX(&b[s], n, &quadShuffles)
-}
-
-// quad16Go is quad16 in plain Go, a word at a time.
-func quad16Go(b []byte, s, n int) (addr uint32, p int, ok bool) {
 	w := b[s : s+16 : s+16]
 	valid := uint32(1)<<uint(n) - 1 // all ones from n = 32 on
 	x := binary.LittleEndian.Uint64(w)

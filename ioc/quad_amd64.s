@@ -90,14 +90,14 @@ TEXT ·quadAVX(SB), NOSPLIT, $0-41
 	ORL   R12, R14
 	SUBL  $0x01010101, AX        // lengths less one: 0 to 2 each
 	MOVL  AX, R12
-	ANDL  $0xfcfcfcfc, R12       // a length of 0 borrows: 0xff
+	ANDL  $0xfcfcfcfc, R12       // 8 or more, or 0 (which borrows: 0xff)
 	ORL   R12, R14
 	IMUL3L $0x1b090301, AX, AX
 	SHRL  $24, AX                // the lengths in base 3: the pattern
 	XORL  R12, R12
 	TESTL R14, R14
-	CMOVLNE R12, AX              // pattern 0 if the lengths are wrong
-	SHLL  $4, AX
+	CMOVLNE R12, AX              // pattern 0 if the lengths are wrong, so
+	SHLL  $4, AX                 // that the shuffle's load stays in tab
 
 	// The first three stops must be dots, the fourth no hex letter.
 	NOTL  BX
