@@ -5,9 +5,11 @@ import "net/netip"
 // table holds the unique addresses of one extraction, in order of first
 // appearance. It is the only part of an extraction that grows with the input.
 type table struct {
-	hits []Hit
-	// counts and roles take what a slot of v4 or v6 gathered when it is
-	// full, and all of it at the end (result).
+	// Per hit, by index: the line of its first occurrence, and what the
+	// slot of v4 or v6 gathered, moved here when it is full and at the
+	// end. Hits themselves, with their addresses, are made once, at the
+	// end (result): growing slices without pointers is cheaper.
+	firsts    []int
 	counts    []int
 	roles     []uint8 // bit 1<<Role for every role seen
 	v4        set4
@@ -101,11 +103,11 @@ func (t *table) spill(i int32, n tally) {
 
 // add records a new address unless MaxUnique is reached.
 func (t *table) add(f *found, line int) {
-	if t.max > 0 && len(t.hits) >= t.max {
+	if t.max > 0 && len(t.firsts) >= t.max {
 		t.truncated = true
 		return
 	}
-	i := int32(len(t.hits))
+	i := int32(len(t.firsts))
 	n := tally(0).add(f.role)
 	if f.v6 {
 		t.v6.grow()
@@ -117,28 +119,36 @@ func (t *table) add(f *found, line int) {
 		t.v4.slots[k], t.v4.hit[k] = slot4{addr: f.a4, n: n}, i
 		t.v4.used++
 	}
-	a := f.addr()
-	t.hits = append(t.hits, Hit{Addr: a, FirstLine: line, Public: IsPublic(a)})
+	t.firsts = append(t.firsts, line)
 	t.counts = append(t.counts, 0)
 	t.roles = append(t.roles, 0)
 }
 
 func (t *table) result(s *stream) Result {
+	var hits []Hit
+	if len(t.firsts) > 0 {
+		hits = make([]Hit, len(t.firsts))
+	}
 	for k := range t.v4.slots {
 		if e := &t.v4.slots[k]; e.n != 0 {
-			t.spill(t.v4.hit[k], e.n)
+			i := t.v4.hit[k]
+			t.spill(i, e.n)
+			a := e.addr
+			hits[i].Addr = netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)})
 		}
 	}
 	for k := range t.v6.slots {
 		if e := &t.v6.slots[k]; e.n != 0 {
 			t.spill(e.hit, e.n)
+			hits[e.hit].Addr = netip.AddrFrom16(e.addr)
 		}
 	}
-	for i := range t.hits {
-		t.hits[i].Count, t.hits[i].Role = t.counts[i], roleOf(t.roles[i])
+	for i := range hits {
+		h := &hits[i]
+		h.Count, h.FirstLine, h.Public, h.Role = t.counts[i], t.firsts[i], IsPublic(h.Addr), roleOf(t.roles[i])
 	}
 	return Result{
-		Hits:      t.hits,
+		Hits:      hits,
 		Lines:     s.lineCount(),
 		Bytes:     s.bytes,
 		Binary:    s.binary(),
