@@ -58,20 +58,26 @@ func newSet16() set16 {
 	return set16{slots: make([]slot16, 1<<setMinBits), shift: 64 - setMinBits}
 }
 
+// home is the index of the first slot probed for a: the top bits of a
+// Fibonacci hash.
+func (s *set4) home(a uint32) uint32 {
+	return a * 0x9E3779B1 >> s.shift
+}
+
 // find returns the index of a's slot: the one holding it, or the empty
 // one where it belongs.
 func (s *set4) find(a uint32) uint32 {
 	mask := uint32(len(s.slots) - 1)
-	for i := a * 0x9E3779B1 >> s.shift; ; i = (i + 1) & mask {
-		if e := &s.slots[i&mask]; e.addr == a || e.n == 0 {
-			return i & mask
+	for i := s.home(a); ; i = (i + 1) & mask {
+		if e := &s.slots[i]; e.addr == a || e.n == 0 {
+			return i
 		}
 	}
 }
 
 // first returns the first slot find probes for a.
 func (s *set4) first(a uint32) *slot4 {
-	return &s.slots[a*0x9E3779B1>>s.shift]
+	return &s.slots[s.home(a)]
 }
 
 // grow doubles the set when it is half full.

@@ -133,8 +133,7 @@ func (t *table) result(s *stream) Result {
 		if e := &t.v4.slots[k]; e.n != 0 {
 			i := t.v4.hit[k]
 			t.spill(i, e.n)
-			a := e.addr
-			hits[i].Addr = netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)})
+			hits[i].Addr = addr4(e.addr)
 		}
 	}
 	for k := range t.v6.slots {

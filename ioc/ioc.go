@@ -146,7 +146,12 @@ func (f *found) addr() netip.Addr {
 	if f.v6 {
 		return netip.AddrFrom16(f.a16)
 	}
-	return netip.AddrFrom4([4]byte{byte(f.a4 >> 24), byte(f.a4 >> 16), byte(f.a4 >> 8), byte(f.a4)})
+	return addr4(f.a4)
+}
+
+// addr4 is the address of a found or slot's a4 (first octet in the top byte).
+func addr4(a uint32) netip.Addr {
+	return netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)})
 }
 
 // lineSet is the set of addresses already reported on the current line:
