@@ -21,6 +21,27 @@ var fastPath = true
 // here as ipv4 would.
 func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 	b := sc.b
+	if useDot && a-4 >= sc.lo && a+28 <= len(b) {
+		if addr, r := dotAVX(&b[a-4], &quadShuffles); r != 0 {
+			p := a - 4
+			if s := p + int(r>>8&0xff); s >= sc.floor {
+				return sc.accept4(addr, s, p+int(r>>16&0xff), p+int(r>>24), f)
+			}
+		}
+	}
+	return sc.fast4Go(a, f)
+}
+
+// useDot switches dotAVX on where the processor has AVX2; tests turn it
+// off to compare.
+var useDot = haveQuadAVX
+
+// fast4Go is fast4 without dotAVX, for any event: it reads the run's
+// bounds from the block's run mask, and the dotted quad with quadAVX or
+// quad16.
+func (sc *scanner) fast4Go(a int, f *found) (end int, ok, done bool) {
+	sc.window(a)
+	b := sc.b
 	rel := uint(a - sc.q)
 	if rel >= 64 {
 		return 0, false, false
@@ -94,12 +115,18 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 			return 0, false, false
 		}
 	}
+	return sc.accept4(addr, s, s+p, e, f)
+}
+
+// accept4 finishes fast4 for the address addr at b[s:addrEnd], in a run
+// that ends at e: it is one unless a version key precedes it.
+func (sc *scanner) accept4(addr uint32, s, addrEnd, e int, f *found) (end int, ok, done bool) {
+	b := sc.b
 	k := keyBefore(b, s, sc.lo)
-	if k == keyVersion && !(b[s-1] == '/' && p+1 < len(run) && run[p] == ':' && cls[run[p+1]]&cDigit != 0) {
+	if k == keyVersion && !(b[s-1] == '/' && addrEnd+1 < e && b[addrEnd] == ':' && cls[b[addrEnd+1]]&cDigit != 0) {
 		// A version, unless "name/1.2.3.4:port" (see ipv4).
 		return e, false, true
 	}
-	addrEnd := s + p
 	*f = found{a4: addr, start: s, role: sc.role(k, s, addrEnd)}
 	return addrEnd, true, true
 }
@@ -111,6 +138,7 @@ func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 // whose first colon starts "::" ("std::vector") is rejected here as the
 // general path would. Anything else reports done == false.
 func (sc *scanner) fast6(a int, f *found) (end int, ok, done bool) {
+	sc.window(a)
 	b := sc.b
 	rel := uint(a - sc.q)
 	if rel >= 64 {

@@ -36,8 +36,8 @@ func nastyText(rng *rand.Rand) string {
 	return b.String()
 }
 
-// TestFastPath checks that the fused fast path decides exactly as the
-// general path on the table, the corpus, the benchmark log and on text
+// TestFastPath checks that the fused fast path, with and without dotAVX,
+// decides exactly as the general path on the table, the corpus, the benchmark log and on text
 // built to sit on its edges.
 func TestFastPath(t *testing.T) {
 	var inputs []string
@@ -64,11 +64,30 @@ func TestFastPath(t *testing.T) {
 	for range nasty {
 		inputs = append(inputs, nastyText(rng))
 	}
+	for range nasty {
+		// Room around the text, so that dotAVX runs at every event.
+		inputs = append(inputs, "    "+nastyText(rng)+strings.Repeat(" ", 32))
+	}
 	for _, in := range inputs {
-		fast, general := ExtractString(in), extractGeneral(in)
-		if !reflect.DeepEqual(fast, general) {
-			t.Fatalf("%q:\n fast    %+v\n general %+v", in, fast.Hits, general.Hits)
-		}
+		checkFastPath(t, in)
+	}
+}
+
+// checkFastPath fails t unless the fast path, with and without dotAVX,
+// finds what the general path finds in in.
+func checkFastPath(t *testing.T, in string) {
+	t.Helper()
+	general := extractGeneral(in)
+	if fast := ExtractString(in); !reflect.DeepEqual(fast, general) {
+		t.Fatalf("%q:\n fast    %+v\n general %+v", in, fast.Hits, general.Hits)
+	}
+	if !useDot {
+		return
+	}
+	useDot = false
+	defer func() { useDot = true }()
+	if fast := ExtractString(in); !reflect.DeepEqual(fast, general) {
+		t.Fatalf("%q:\n fast4Go %+v\n general %+v", in, fast.Hits, general.Hits)
 	}
 }
 
@@ -77,9 +96,7 @@ func FuzzFastPath(f *testing.F) {
 		f.Add(c.in)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		fast, general := ExtractString(in), extractGeneral(in)
-		if !reflect.DeepEqual(fast, general) {
-			t.Fatalf("%q:\n fast    %+v\n general %+v", in, fast.Hits, general.Hits)
-		}
+		checkFastPath(t, in)
+		checkFastPath(t, "    "+in+strings.Repeat(" ", 32))
 	})
 }

@@ -1,29 +1,86 @@
 #include "textflag.h"
 
-// A 16-byte constant: one byte, or one 32-bit word, repeated.
-#define BYTES16(name, x) \
-	DATA name<>+0(SB)/8, $x; DATA name<>+8(SB)/8, $x; GLOBL name<>(SB), RODATA|NOPTR, $16
+// A 32-byte constant: one byte, or one 32-bit word, repeated. X
+// instructions read its first 16 bytes.
+#define BYTES32(name, x) \
+	DATA name<>+0(SB)/8, $x; DATA name<>+8(SB)/8, $x; \
+	DATA name<>+16(SB)/8, $x; DATA name<>+24(SB)/8, $x; GLOBL name<>(SB), RODATA|NOPTR, $32
 
-BYTES16(zero30, 0x3030303030303030) // '0'
-BYTES16(nine, 0x0909090909090909)
-BYTES16(dots, 0x2e2e2e2e2e2e2e2e)
-BYTES16(lower, 0x2020202020202020)
-BYTES16(lowa, 0x6161616161616161) // 'a'
-BYTES16(five, 0x0505050505050505)
-BYTES16(weights, 0x00010a6400010a64) // 100, 10, 1, 0 per octet slot
-BYTES16(ones16, 0x0001000100010001)
-BYTES16(max255, 0x000000ff000000ff)
+BYTES32(zero30, 0x3030303030303030) // '0'
+BYTES32(nine, 0x0909090909090909)
+BYTES32(ten, 0x0a0a0a0a0a0a0a0a)
+BYTES32(dots, 0x2e2e2e2e2e2e2e2e)
+BYTES32(colons, 0x3a3a3a3a3a3a3a3a)
+BYTES32(unders, 0x5f5f5f5f5f5f5f5f) // '_'
+BYTES32(parens, 0x2828282828282828) // '('
+BYTES32(braces, 0x1a1a1a1a1a1a1a1a) // '[' and '{' less 'a', with 0x20 set
+BYTES32(lower, 0x2020202020202020)
+BYTES32(lowa, 0x6161616161616161) // 'a'
+BYTES32(five, 0x0505050505050505)
+BYTES32(twentyfive, 0x1919191919191919)
+BYTES32(weights, 0x00010a6400010a64) // 100, 10, 1, 0 per octet slot
+BYTES32(ones16, 0x0001000100010001)
+BYTES32(max255, 0x000000ff000000ff)
 DATA pick<>+0(SB)/8, $0x808080800004080c // octet slots 3, 2, 1, 0 to bytes 0-3
 DATA pick<>+8(SB)/8, $0x8080808080808080
 GLOBL pick<>(SB), RODATA|NOPTR, $16
 
+// QUAD reads the dotted quad at the start of a run from the masks of the
+// run's first 16 bytes (bit k for byte k): AX its digits, BX its dots, DX
+// its hex letters; CX is the run's length, X1 the 16 bytes less '0', DI
+// quadShuffles. It leaves the address in AX, the index where it ends (the
+// fourth stop) in R11, and R14 nonzero when the bytes are not an address.
+// It uses R8-R13 and X2.
+//
+// It finds the octets' ends (stops) from the digit mask, checks their
+// lengths (one to three digits) all at once, and then moves each octet's
+// digits into a 4-byte slot of its own with a shuffle chosen by the
+// lengths, where two multiply-adds weigh them.
+#define QUAD \
+	MOVQ  $16, R8; CMPQ CX, R8; CMOVQGT R8, CX; \
+	MOVL  $1, R8; SHLL CX, R8; DECL R8; \
+	ANDL  R8, AX; ANDL R8, DX; NOTL AX; \
+	MOVL  AX, R13; \
+	BSFL  AX, R8; LEAL -1(AX), R12; ANDL R12, AX; \
+	BSFL  AX, R9; LEAL -1(AX), R12; ANDL R12, AX; \
+	BSFL  AX, R10; LEAL -1(AX), R12; ANDL R12, AX; \
+	BSFL  AX, R11; XORL AX, R13; \
+	MOVL  R8, AX; \
+	MOVL  R9, R12; SUBL R8, R12; DECL R12; SHLL $8, R12; ORL R12, AX; \
+	MOVL  R10, R12; SUBL R9, R12; DECL R12; SHLL $16, R12; ORL R12, AX; \
+	MOVL  R11, R12; SUBL R10, R12; DECL R12; SHLL $24, R12; ORL R12, AX; \
+	XORL  R14, R14; \
+	MOVL  AX, R12; ANDL $0x04040404, R12; ORL R12, R14; \
+	SUBL  $0x01010101, AX; \
+	MOVL  AX, R12; ANDL $0xfcfcfcfc, R12; ORL R12, R14; \
+	IMUL3L $0x1b090301, AX, AX; SHRL $24, AX; \
+	XORL  R12, R12; TESTL R14, R14; CMOVLNE R12, AX; SHLL $4, AX; \
+	NOTL  BX; ANDL BX, R13; ORL R13, R14; \
+	BTL   R11, DX; SETCS R12B; ORL R12, R14; \
+	VPSHUFB (DI)(AX*1), X1, X1; \
+	VPMADDUBSW weights<>(SB), X1, X1; \
+	VPMADDWD ones16<>(SB), X1, X1; \
+	VPCMPGTD max255<>(SB), X1, X2; \
+	VPMOVMSKB X2, R12; ORL R12, R14; \
+	VPSHUFB pick<>(SB), X1, X1; \
+	VMOVD X1, AX
+
+// In QUAD, step by step:
+//   - valid: the first n bytes (all 16 from n = 16 on). Stops are the
+//     bytes that end an octet, from bit 16 on too.
+//   - R8, R9, R10: the first three stops (d1, d2, d3), R11 the fourth (e);
+//     R13 the first three.
+//   - The octets' lengths less one, a byte each (d1, d2-d1-1, d3-d2-1,
+//     e-d3-1): a length of 4 or more, or 0 (which borrows), is bad. In
+//     base 3 the lengths are the shuffle's pattern, 0 when they are bad so
+//     that its load stays in the table.
+//   - The first three stops must be dots, the fourth no hex letter.
+//   - Each octet is shuffled into its slot, weighed and checked (no
+//     octet above 255), and the four are picked into the address.
+
 // func quadAVX(p *byte, n int, tab *[81][16]byte) (addr uint32, end int, ok bool)
 //
-// quad16 (quad16.go) with 16-byte vectors. It finds the octets' ends from
-// the digit mask as quad16 does, checks their lengths (one to three digits)
-// all at once, and then moves each octet's digits into a 4-byte slot of
-// their own with a shuffle chosen by the lengths (tab, see quadShuffles),
-// where two multiply-adds weigh them.
+// quad16 (quad16.go) with 16-byte vectors: QUAD on the 16 bytes at p.
 TEXT ·quadAVX(SB), NOSPLIT, $0-41
 	MOVQ p+0(FP), SI
 	MOVQ n+8(FP), CX
@@ -41,81 +98,7 @@ TEXT ·quadAVX(SB), NOSPLIT, $0-41
 	VPMINUB five<>(SB), X4, X5
 	VPCMPEQB X4, X5, X5          // hex letters
 	VPMOVMSKB X5, DX
-
-	// valid: the first n bytes (all 16 from n = 16 on).
-	MOVQ  $16, R8
-	CMPQ  CX, R8
-	CMOVQGT R8, CX
-	MOVL  $1, R8
-	SHLL  CX, R8
-	DECL  R8
-	ANDL  R8, AX
-	ANDL  R8, DX                 // letters inside the run
-	NOTL  AX                     // stops: bytes that end an octet, from bit 16 on too
-
-	// d1, d2, d3: the first three stops, e the fourth.
-	MOVL  AX, R13
-	BSFL  AX, R8
-	LEAL  -1(AX), R12
-	ANDL  R12, AX
-	BSFL  AX, R9
-	LEAL  -1(AX), R12
-	ANDL  R12, AX
-	BSFL  AX, R10
-	LEAL  -1(AX), R12
-	ANDL  R12, AX
-	BSFL  AX, R11
-	XORL  AX, R13                // the first three stops
-
-	// The octets' lengths, one a byte: each must be 1 to 3.
-	MOVL  R8, AX                 // d1
-	MOVL  R9, R12
-	SUBL  R8, R12
-	DECL  R12                    // d2-d1-1
-	SHLL  $8, R12
-	ORL   R12, AX
-	MOVL  R10, R12
-	SUBL  R9, R12
-	DECL  R12                    // d3-d2-1
-	SHLL  $16, R12
-	ORL   R12, AX
-	MOVL  R11, R12
-	SUBL  R10, R12
-	DECL  R12                    // e-d3-1
-	SHLL  $24, R12
-	ORL   R12, AX
-	XORL  R14, R14               // bad: nonzero if not an address
-	MOVL  AX, R12
-	ANDL  $0x04040404, R12       // a length of 4 (or 5-7, 12-15)
-	ORL   R12, R14
-	SUBL  $0x01010101, AX        // lengths less one: 0 to 2 each
-	MOVL  AX, R12
-	ANDL  $0xfcfcfcfc, R12       // 8 or more, or 0 (which borrows: 0xff)
-	ORL   R12, R14
-	IMUL3L $0x1b090301, AX, AX
-	SHRL  $24, AX                // the lengths in base 3: the pattern
-	XORL  R12, R12
-	TESTL R14, R14
-	CMOVLNE R12, AX              // pattern 0 if the lengths are wrong, so
-	SHLL  $4, AX                 // that the shuffle's load stays in tab
-
-	// The first three stops must be dots, the fourth no hex letter.
-	NOTL  BX
-	ANDL  BX, R13
-	ORL   R13, R14
-	BTL   R11, DX
-	SETCS R12B
-	ORL   R12, R14
-
-	// Each octet's digits into its slot, weighed, and checked.
-	VPSHUFB (DI)(AX*1), X1, X1
-	VPMADDUBSW weights<>(SB), X1, X1
-	VPMADDWD ones16<>(SB), X1, X1
-	VPCMPGTD max255<>(SB), X1, X2
-	VPMOVMSKB X2, R12
-	ORL   R12, R14
-	VPSHUFB pick<>(SB), X1, X1
-	VMOVD X1, AX
+	QUAD
 
 	XORL  R12, R12
 	TESTL R14, R14
@@ -125,4 +108,113 @@ TEXT ·quadAVX(SB), NOSPLIT, $0-41
 	MOVL  AX, addr+24(FP)
 	MOVQ  R11, end+32(FP)
 	MOVB  R12B, ok+40(FP)
+	RET
+
+// func dotAVX(p *byte, tab *[81][16]byte) (addr uint32, r uint32)
+//
+// fast4's reading of a plain ASCII dotted quad at the dot event p[4],
+// from the 32 bytes at p. When it finds an address, the bytes of r are 1,
+// where the run starts, where the address ends and where the run ends, as
+// indices from p. Otherwise r is 0, and fast4Go decides.
+TEXT ·dotAVX(SB), NOSPLIT, $0-24
+	MOVQ p+0(FP), SI
+	MOVQ tab+8(FP), DI
+	MOVL $0, addr+16(FP)
+	MOVL $0, r+20(FP)
+
+	// The classes of the 32 bytes, a mask each (bit k for p[k]).
+	VMOVDQU (SI), Y0
+	VPSUBB  zero30<>(SB), Y0, Y1
+	VPMINUB ten<>(SB), Y1, Y2
+	VPCMPEQB Y1, Y2, Y2
+	VPMOVMSKB Y2, AX             // 0-9 and ':'
+	VPCMPEQB colons<>(SB), Y0, Y3
+	VPMOVMSKB Y3, BX             // ':'
+	VPCMPEQB dots<>(SB), Y0, Y4
+	VPMOVMSKB Y4, CX             // '.'
+	VPOR    lower<>(SB), Y0, Y5
+	VPSUBB  lowa<>(SB), Y5, Y5   // letters: 0 to 25
+	VPMINUB five<>(SB), Y5, Y6
+	VPCMPEQB Y5, Y6, Y6
+	VPMOVMSKB Y6, DX             // hex letters
+	VPMINUB twentyfive<>(SB), Y5, Y7
+	VPCMPEQB Y5, Y7, Y7
+	VPCMPEQB unders<>(SB), Y0, Y8
+	VPOR    Y7, Y8, Y7
+	VPMOVMSKB Y7, R8             // letters and '_'
+	VPMOVMSKB Y0, R9             // 0x80 and above
+	VPCMPEQB braces<>(SB), Y5, Y9
+	VPCMPEQB parens<>(SB), Y0, Y10
+	VPOR    Y9, Y10, Y9
+	VPMOVMSKB Y9, R10            // '[' '{' '('
+	VZEROUPPER
+
+	MOVL AX, R11
+	ORL  CX, R11
+	ORL  DX, R11
+	NOTL R11                     // not in a run (hex digits, '.', ':')
+	XORL BX, AX                  // digits
+	ORL  AX, R8
+	ORL  R9, R8                  // in a word, or 0x80 and above: W
+	ORL  R9, R10                 // may go on as defanged or full-width text
+
+	// The run starts 1 to 3 bytes before the event, after a byte that is
+	// not in a word: s, in R12. (p[3], a hex digit, and p[4], the event's
+	// dot, are always in it.)
+	MOVL R11, R12
+	ANDL $15, R12
+	JZ   done
+	BSRL R12, R12
+	BTL  R12, R8
+	JCS  done
+	INCL R12
+
+	// It ends at the next byte that is not in a run, which must not go
+	// on as defanged or full-width text: e, in R13.
+	ANDL $0xffffffe0, R11
+	JZ   done
+	BSFL R11, R13
+	BTL  R13, R10
+	JCS  done
+
+	// The address must be followed by a byte not in a word, or by a dot
+	// and then one: bad where W | '.' & W>>1. SI keeps that mask, s and e.
+	MOVL R8, R11
+	SHRL $1, R11
+	ANDL CX, R11
+	ORL  R8, R11
+	MOVL CX, BX                  // dots
+
+	// QUAD on the run from s.
+	MOVL R12, CX
+	SHRL CX, AX
+	SHRL CX, BX
+	SHRL CX, DX
+	VMOVDQU (SI)(R12*1), X1
+	VPSUBB  zero30<>(SB), X1, X1
+	MOVQ R13, SI
+	SHLQ $16, SI
+	ORQ  R12, SI
+	SHLQ $32, SI
+	ORQ  R11, SI
+	MOVL R13, CX
+	SUBL R12, CX
+	QUAD
+	TESTL R14, R14
+	JNZ   done
+
+	MOVQ SI, R12
+	SHRQ $32, R12                // s, and e from bit 16
+	MOVBLZX R12B, R13
+	ADDL R13, R11                // where the address ends
+	BTL  R11, SI
+	JCS  done
+	SHLL $16, R11
+	SHLL $8, R12
+	ORL  R11, R12
+	ORL  $1, R12
+	MOVL AX, addr+16(FP)
+	MOVL R12, r+20(FP)
+
+done:
 	RET

@@ -62,7 +62,6 @@ func (sc *scanner) next(f *found) bool {
 			sc.m, sc.i = 0, max(sc.i, limit)
 			return false
 		}
-		sc.window(a)
 		var end int
 		var ok, done bool
 		if fastPath {
@@ -76,7 +75,7 @@ func (sc *scanner) next(f *found) bool {
 		if !done {
 			end, ok = sc.atAnchor(a, f)
 		}
-		sc.i = max(sc.i, end)
+		sc.i = end // events before it are gone from m
 		if end-sc.bq >= blockSize {
 			sc.m = 0
 		} else {
@@ -144,6 +143,7 @@ func (sc *scanner) window(a int) {
 // that an address may start there and reads the candidate. It returns where
 // scanning resumes, always after a.
 func (sc *scanner) atAnchor(a int, f *found) (int, bool) {
+	sc.window(a)
 	b := sc.b
 	next := a + 1
 	if b[a] >= 0x80 {
