@@ -109,39 +109,56 @@ func TestDotAVX(t *testing.T) {
 		events[0], events[1], read[0], read[1], accepted[0], accepted[1])
 }
 
-// TestDotAVXFallback lists what dotAVX leaves to fast4Go, and a few it
-// reads, at the first dot of each text.
-func TestDotAVXFallback(t *testing.T) {
+// TestDotAVXRead lists what dotAVX reads, at the first dot of each text,
+// and what it leaves to fast4Go. The first cases start the run at each
+// distance before the dot, after each mix of bytes in and out of runs.
+func TestDotAVXRead(t *testing.T) {
 	if !haveQuadAVX {
 		t.Skip("no AVX2: fast4Go reads every dotted quad")
 	}
-	cases := []struct {
-		in   string
-		read bool
-	}{
-		{" 1.2.3.4 ", true},
-		{"=10.20.30.40:8080", true},
-		{"[192.168.100.200]", true},
-		{" 1.2.3.4. end", true},                       // a dot that ends a sentence
-		{" 1.2.3.4,", true},                           // punctuation
-		{"x1.2.3.4 ", false},                          // glued to a word
-		{"é1.2.3.4 ", false},                          // non-ASCII before it
-		{" 1234.2.3.4 ", false},                       // four digits before the dot
-		{" 1.2.3.4[.]5 ", false},                      // a defang may go on
-		{" 1.2.3.4（ ", false},                         // full-width text may go on
-		{" 1.2.3.4x ", false},                         // a word after it
-		{" 1.2.3.4.5 ", false},                        // a fifth part
-		{" 1.2.3.4.example ", false},                  // a host name
-		{" 1.2.3.4。 ", false},                         // non-ASCII after it
-		{" 1.2.3.256 ", false},                        // no octet
-		{" 1.2.3.4" + strings.Repeat("5", 30), false}, // a run past the window
+	cases := []struct{ in, want string }{
+		{"   1.2.3.4 ", "1.2.3.4"},
+		{" 1 1.2.3.4 ", "1.2.3.4"},
+		{"1  1.2.3.4 ", "1.2.3.4"},
+		{"12 1.2.3.4 ", "1.2.3.4"},
+		{"  12.3.4.5 ", "12.3.4.5"},
+		{"1 12.3.4.5 ", "12.3.4.5"},
+		{" 123.4.5.6 ", "123.4.5.6"},
+		{"=10.20.30.40:8080", "10.20.30.40"},
+		{"[192.168.100.200]", "192.168.100.200"},
+		{" 1.2.3.4. end", "1.2.3.4"}, // a dot that ends a sentence
+		{" 1.2.3.4,", "1.2.3.4"},     // punctuation
+		{" 010.001.002.003 ", "010.001.002.003"},
+		{"x1.2.3.4 ", ""},                          // glued to a word
+		{"_1.2.3.4 ", ""},                          // glued to a word
+		{"é1.2.3.4 ", ""},                          // non-ASCII before it
+		{" 1234.2.3.4 ", ""},                       // four digits before the dot
+		{" 1.2.3.4[.]5 ", ""},                      // a defang may go on
+		{" 1.2.3.4(.)5 ", ""},                      // a defang may go on
+		{" 1.2.3.4{.}5 ", ""},                      // a defang may go on
+		{" 1.2.3.4（ ", ""},                         // full-width text may go on
+		{" 1.2.3.4x ", ""},                         // a word after it
+		{" 1.2.3.4_ ", ""},                         // a word after it
+		{" 1.2.3.4.5 ", ""},                        // a fifth part
+		{" 1.2.3.4.example ", ""},                  // a host name
+		{" 1.2.3.4。 ", ""},                         // non-ASCII after it
+		{" 1.2.3.256 ", ""},                        // no octet
+		{" 1.2.3.4" + strings.Repeat("5", 30), ""}, // a run past the window
 	}
 	for _, c := range cases {
 		b := []byte("    " + c.in + strings.Repeat(" ", 32))
 		a := strings.IndexByte(string(b), '.')
-		_, r := dotAVX(&b[a-4], &quadShuffles)
-		if got := r != 0; got != c.read {
-			t.Errorf("%q: dotAVX read %v, want %v", c.in, got, c.read)
+		addr, r := dotAVX(&b[a-4], &quadShuffles)
+		got := ""
+		if r != 0 {
+			s, end := a-4+int(r>>8&0xff), a-4+int(r>>16&0xff)
+			got = string(b[s:end])
+			if want, err := ParseIP(got); err != nil || addr4(addr) != want {
+				t.Errorf("%q: dotAVX read %v from %q", c.in, addr4(addr), got)
+			}
+		}
+		if got != c.want {
+			t.Errorf("%q: dotAVX read %q, want %q", c.in, got, c.want)
 		}
 	}
 }

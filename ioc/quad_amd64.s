@@ -41,10 +41,10 @@ GLOBL pick<>(SB), RODATA|NOPTR, $16
 	MOVL  $1, R8; SHLL CX, R8; DECL R8; \
 	ANDL  R8, AX; ANDL R8, DX; NOTL AX; \
 	MOVL  AX, R13; \
-	BSFL  AX, R8; LEAL -1(AX), R12; ANDL R12, AX; \
-	BSFL  AX, R9; LEAL -1(AX), R12; ANDL R12, AX; \
-	BSFL  AX, R10; LEAL -1(AX), R12; ANDL R12, AX; \
-	BSFL  AX, R11; XORL AX, R13; \
+	TZCNTL  AX, R8; LEAL -1(AX), R12; ANDL R12, AX; \
+	TZCNTL  AX, R9; LEAL -1(AX), R12; ANDL R12, AX; \
+	TZCNTL  AX, R10; LEAL -1(AX), R12; ANDL R12, AX; \
+	TZCNTL  AX, R11; XORL AX, R13; \
 	MOVL  R8, AX; \
 	MOVL  R9, R12; SUBL R8, R12; DECL R12; SHLL $8, R12; ORL R12, AX; \
 	MOVL  R10, R12; SUBL R9, R12; DECL R12; SHLL $16, R12; ORL R12, AX; \
@@ -131,7 +131,7 @@ TEXT ·dotAVX(SB), NOSPLIT, $0-24
 	VPCMPEQB colons<>(SB), Y0, Y3
 	VPMOVMSKB Y3, BX             // ':'
 	VPCMPEQB dots<>(SB), Y0, Y4
-	VPMOVMSKB Y4, CX             // '.'
+	VPMOVMSKB Y4, R14            // '.'
 	VPOR    lower<>(SB), Y0, Y5
 	VPSUBB  lowa<>(SB), Y5, Y5   // letters: 0 to 25
 	VPMINUB five<>(SB), Y5, Y6
@@ -150,7 +150,7 @@ TEXT ·dotAVX(SB), NOSPLIT, $0-24
 	VZEROUPPER
 
 	MOVL AX, R11
-	ORL  CX, R11
+	ORL  R14, R11
 	ORL  DX, R11
 	NOTL R11                     // not in a run (hex digits, '.', ':')
 	XORL BX, AX                  // digits
@@ -159,21 +159,27 @@ TEXT ·dotAVX(SB), NOSPLIT, $0-24
 	ORL  R9, R10                 // may go on as defanged or full-width text
 
 	// The run starts 1 to 3 bytes before the event, after a byte that is
-	// not in a word: s, in R12. (p[3], a hex digit, and p[4], the event's
-	// dot, are always in it.)
-	MOVL R11, R12
-	ANDL $15, R12
+	// not in a word: s, in R12, is one more than the index of the last
+	// byte of p[0:3] not in a run (p[3], a hex digit, always is), read
+	// from a table of 2-bit entries: BSR is slow on some processors.
+	MOVL R11, CX
+	ANDL $7, CX
 	JZ   done
-	BSRL R12, R12
-	BTL  R12, R8
+	ADDL CX, CX
+	MOVL $0xffa4, R12
+	SHRL CX, R12
+	ANDL $3, R12
+	LEAL -1(R12), CX
+	BTL  CX, R8
 	JCS  done
-	INCL R12
 
 	// It ends at the next byte that is not in a run, which must not go
-	// on as defanged or full-width text: e, in R13.
+	// on as defanged or full-width text: e, in R13. (TZCNT rather than
+	// BSF, which is slow on some processors; where BMI1 is missing it runs
+	// as BSF, the same for a word that is not zero.)
 	ANDL $0xffffffe0, R11
 	JZ   done
-	BSFL R11, R13
+	TZCNTL R11, R13
 	BTL  R13, R10
 	JCS  done
 
@@ -181,9 +187,9 @@ TEXT ·dotAVX(SB), NOSPLIT, $0-24
 	// and then one: bad where W | '.' & W>>1. SI keeps that mask, s and e.
 	MOVL R8, R11
 	SHRL $1, R11
-	ANDL CX, R11
+	ANDL R14, R11
 	ORL  R8, R11
-	MOVL CX, BX                  // dots
+	MOVL R14, BX                 // dots
 
 	// QUAD on the run from s.
 	MOVL R12, CX
