@@ -193,6 +193,31 @@ func (sc *scanner) fast6(a int, f *found) (end int, ok, done bool) {
 	}
 	r := &sc.r
 	r.s, r.n, r.ascii, r.start, r.over = b[s:e], e-s, true, s, false
+	if useV6 && s-3 >= 0 && s+64 <= len(b) {
+		var v v6
+		switch st := v6AVX(&b[s], e-s, &v.ip); st & 0xff {
+		case v6Reject:
+			return max(e, a+1), false, true
+		case v6Accept:
+			if !sc.v6Start(s) {
+				return max(e, a+1), false, true
+			}
+			v.end, v.groups, v.trailing = e-s, int(st>>8&0xff), st&(1<<16) != 0
+			end, ok = sc.accept6(s, e, v, f)
+			return max(end, a+1), ok, true
+		}
+	}
 	end, ok = sc.ipv6(s, e, f)
 	return max(end, a+1), ok, true
 }
+
+// What v6AVX decided, in the low byte of its st.
+const (
+	v6Fallback = iota // nothing: parseV6 decides
+	v6Reject          // no address: parseV6 or v6Tail rejects the run
+	v6Accept          // an address that takes the whole run
+)
+
+// useV6 switches v6AVX on where the processor has AVX2; tests turn it off
+// to compare.
+var useV6 = haveQuadAVX

@@ -36,8 +36,8 @@ func nastyText(rng *rand.Rand) string {
 	return b.String()
 }
 
-// TestFastPath checks that the fused fast path, with and without dotAVX,
-// decides exactly as the general path on the table, the corpus, the benchmark log and on text
+// TestFastPath checks that the fused fast path, with and without dotAVX
+// and v6AVX, decides exactly as the general path on the table, the corpus, the benchmark log and on text
 // built to sit on its edges.
 func TestFastPath(t *testing.T) {
 	var inputs []string
@@ -73,21 +73,26 @@ func TestFastPath(t *testing.T) {
 	}
 }
 
-// checkFastPath fails t unless the fast path, with and without dotAVX,
-// finds what the general path finds in in.
+// checkFastPath fails t unless the fast path, with and without dotAVX and
+// v6AVX, finds what the general path finds in in.
 func checkFastPath(t *testing.T, in string) {
 	t.Helper()
 	general := extractGeneral(in)
 	if fast := ExtractString(in); !reflect.DeepEqual(fast, general) {
 		t.Fatalf("%q:\n fast    %+v\n general %+v", in, fast.Hits, general.Hits)
 	}
-	if !useDot {
+	if !haveQuadAVX {
 		return
 	}
-	useDot = false
-	defer func() { useDot = true }()
-	if fast := ExtractString(in); !reflect.DeepEqual(fast, general) {
-		t.Fatalf("%q:\n fast4Go %+v\n general %+v", in, fast.Hits, general.Hits)
+	defer func() { useDot, useV6 = true, true }()
+	for _, c := range []struct {
+		name      string
+		dot, ipv6 bool
+	}{{"without dotAVX", false, true}, {"without v6AVX", true, false}, {"without either", false, false}} {
+		useDot, useV6 = c.dot, c.ipv6
+		if fast := ExtractString(in); !reflect.DeepEqual(fast, general) {
+			t.Fatalf("%q:\n fast %s %+v\n general %+v", in, c.name, fast.Hits, general.Hits)
+		}
 	}
 }
 

@@ -17,3 +17,11 @@ var haveQuadAVX = hasAVX2()
 //
 //go:noescape
 func dotAVX(p *byte, tab *[81][16]byte) (addr uint32, r uint32)
+
+// v6AVX is parseV6 with AVX2 for a plain ASCII run in the most common
+// shape (see v6_amd64.s): the 3 bytes before p and the 64 from p must be
+// readable, and ip is where the address goes. The low byte of st tells
+// what it decided (see v6Fallback).
+//
+//go:noescape
+func v6AVX(p *byte, n int, ip *[16]byte) (st uint32)

@@ -2,14 +2,20 @@ package ioc
 
 // ipv6 accepts an IPv6 address at b[i] whose run ends at end.
 func (sc *scanner) ipv6(i, end int, f *found) (int, bool) {
-	r, b := &sc.r, sc.b
 	if !sc.v6Start(i) {
 		return end, false
 	}
-	a, ok := parseV6(r)
+	a, ok := parseV6(&sc.r)
 	if !ok {
 		return end, false
 	}
+	return sc.accept6(i, end, a, f)
+}
+
+// accept6 finishes ipv6 for the address a read from the run at b[i] that
+// ends at end: it checks what follows it and what precedes short forms.
+func (sc *scanner) accept6(i, end int, a v6, f *found) (int, bool) {
+	r, b := &sc.r, sc.b
 	stop, ok := v6Tail(r, a)
 	if !ok {
 		return end, false
