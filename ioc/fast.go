@@ -19,6 +19,10 @@ var fastPath = true
 // for what follows the address) takes the general path. A version key, and
 // a run quad rejects ("Chrome/13.0.782.41": 782 is no octet), are rejected
 // here as ipv4 would.
+//
+// Where the processor has AVX2, dotAVX first reads the plain case from the
+// 32 bytes around the event: the run's bounds, the bytes next to it and the
+// address, at once. Anything else it leaves to fast4Go.
 func (sc *scanner) fast4(a int, f *found) (end int, ok, done bool) {
 	b := sc.b
 	if useDot && a-4 >= sc.lo && a+28 <= len(b) {
@@ -136,7 +140,9 @@ func (sc *scanner) accept4(addr uint32, s, addrEnd, e int, f *found) (end int, o
 // most 15 bytes before the colon, after a byte that cannot continue it:
 // the decision itself is ipv6's, so it is the same. A run glued to a word
 // whose first colon starts "::" ("std::vector") is rejected here as the
-// general path would. Anything else reports done == false.
+// general path would. Anything else reports done == false. Where the
+// processor has AVX2, v6AVX reads the run's common shapes in place of
+// parseV6.
 func (sc *scanner) fast6(a int, f *found) (end int, ok, done bool) {
 	sc.window(a)
 	b := sc.b
