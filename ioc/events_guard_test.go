@@ -58,3 +58,60 @@ func TestScanChunkGuard(t *testing.T) {
 		t.Errorf("ExtractBytes next to the guard page: %v, want 8.8.8.8 last", res.Hits)
 	}
 }
+
+// TestAVXReadersGuard runs dotAVX and v6AVX, and whole extractions, on
+// text between two pages the process may not read, with the readers'
+// windows ending at the text's end and starting at its start: a read
+// outside their contracts would crash.
+func TestAVXReadersGuard(t *testing.T) {
+	if !haveQuadAVX {
+		t.Skip("no AVX2")
+	}
+	page := syscall.Getpagesize()
+	mem, err := syscall.Mmap(-1, 0, 4*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Munmap(mem)
+	for _, p := range [][]byte{mem[:page], mem[3*page:]} {
+		if err := syscall.Mprotect(p, syscall.PROT_NONE); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := mem[page : 3*page]
+	fill := func() {
+		for i := range text {
+			text[i] = ' '
+		}
+	}
+	fill()
+	// dotAVX reads p[0:32]: at the text's end, and at its start.
+	for _, p := range []int{len(text) - 32, 0} {
+		copy(text[p:], "  10.20.30.40 ")
+		if _, r := dotAVX(&text[p], &quadShuffles); r == 0 {
+			t.Errorf("dotAVX at %d: not read", p)
+		}
+	}
+	// v6AVX reads p[-3:64].
+	fill()
+	for _, s := range []int{len(text) - 64, 3} {
+		run := "1:db8::1" // a short first group: read from p[-3]
+		copy(text[s:], run)
+		var ip [16]byte
+		if st := v6AVX(&text[s], len(run), &ip); st&0xff != v6Accept {
+			t.Errorf("v6AVX at %d: st %#x", s, st)
+		}
+	}
+	// Whole extractions with addresses at every offset near either end.
+	for _, form := range []string{"8.8.8.8", "2001:db8::1", "1:db8::1"} {
+		for k := 1; k <= 80; k++ {
+			fill()
+			copy(text[len(text)-k-len(form):], form)
+			copy(text[k:], form)
+			res, _ := ExtractBytes(text, Options{})
+			if len(res.Hits) != 1 || res.Hits[0].Addr.String() != form || res.Hits[0].Count != 2 {
+				t.Fatalf("%s %d bytes from either end: %+v", form, k, res.Hits)
+			}
+		}
+	}
+}

@@ -77,9 +77,14 @@ func (sc *scanner) fast4Go(a int, f *found) (end int, ok, done bool) {
 		return 0, false, false
 	}
 	if e < len(b) {
-		if c := b[e]; c >= 0x80 || cls[c]&cOpen != 0 {
+		// Full-width or defanged text may continue the run: the general
+		// path reads it. (It reads a run before '(' or '[' its own way,
+		// cutting a part of six digits or more.)
+		if c := b[e]; cls[c]&cOpen != 0 {
+			return 0, false, false
+		} else if c >= 0x80 {
 			if w, _, _ := wideChar(b, e); w != 0 {
-				return 0, false, false // full-width or defanged text continues it
+				return 0, false, false
 			}
 		}
 	}
@@ -127,7 +132,7 @@ func (sc *scanner) fast4Go(a int, f *found) (end int, ok, done bool) {
 func (sc *scanner) accept4(addr uint32, s, addrEnd, e int, f *found) (end int, ok, done bool) {
 	b := sc.b
 	k := keyBefore(b, s, sc.lo)
-	if k == keyVersion && !(b[s-1] == '/' && addrEnd+1 < e && b[addrEnd] == ':' && cls[b[addrEnd+1]]&cDigit != 0) {
+	if k == keyVersion && !(b[s-1] == '/' && portAt(b[:e], addrEnd)) {
 		// A version, unless "name/1.2.3.4:port" (see ipv4).
 		return e, false, true
 	}

@@ -55,6 +55,11 @@ func TestFastPath(t *testing.T) {
 		logSize, nasty = 1<<18, 4000
 	}
 	inputs = append(inputs, string(mixedLog(t, logSize)))
+	inputs = append(inputs,
+		// A ":port" of six digits before '(' (found by FuzzFastPath).
+		"x A/1.2.3.4:123456(", "A/0.0.0.0:000000(",
+		// A zone cut at 32 bytes leaves the floor inside the next address.
+		"fe80::1%"+strings.Repeat("a", 30)+"-1.2.3.4 "+strings.Repeat(" ", 40))
 	for off := range 140 { // runs that cross block edges at every offset
 		pad := strings.Repeat(" ", off)
 		inputs = append(inputs, pad+"src=10.200.30.40:8080 b 1.2.3.4. c 100.100.100.100",
@@ -65,8 +70,9 @@ func TestFastPath(t *testing.T) {
 		inputs = append(inputs, nastyText(rng))
 	}
 	for range nasty {
-		// Room around the text, so that dotAVX runs at every event.
-		inputs = append(inputs, "    "+nastyText(rng)+strings.Repeat(" ", 32))
+		// Room around the text, so that dotAVX and v6AVX run at every
+		// event.
+		inputs = append(inputs, "    "+nastyText(rng)+strings.Repeat(" ", 64))
 	}
 	for _, in := range inputs {
 		checkFastPath(t, in)
@@ -102,6 +108,6 @@ func FuzzFastPath(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		checkFastPath(t, in)
-		checkFastPath(t, "    "+in+strings.Repeat(" ", 32))
+		checkFastPath(t, "    "+in+strings.Repeat(" ", 64))
 	})
 }

@@ -10,10 +10,10 @@ func quadAVX(p *byte, n int, tab *[81][16]byte) (addr uint32, end int, ok bool)
 var haveQuadAVX = hasAVX2()
 
 // dotAVX is fast4's reading of a plain dotted quad at the dot event p[4]
-// with AVX2: the 32 bytes at p must all be readable. The low byte of r
-// tells what it decided (see dotFallback); the next three are where the
-// run starts, where the address ends and where the run ends, as indices
-// from p. tab is quadShuffles.
+// with AVX2: the 32 bytes at p must all be readable. When it reads an
+// address, the low byte of r is 1 and the next three are where the run
+// starts, where the address ends and where the run ends, as indices from
+// p; otherwise r is 0. tab is quadShuffles.
 //
 //go:noescape
 func dotAVX(p *byte, tab *[81][16]byte) (addr uint32, r uint32)

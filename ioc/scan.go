@@ -281,7 +281,7 @@ func (sc *scanner) ipv4(i, end int, f *found) (int, bool) {
 		return end, false
 	}
 	k := keyBefore(b, i, sc.lo)
-	if k == keyVersion && !(b[i-1] == '/' && sc.portAt(stop)) {
+	if k == keyVersion && !(b[i-1] == '/' && portAt(r.s[:r.n], stop)) {
 		// A version, unless "name/1.2.3.4:port" (OpenVPN's
 		// "client1/192.168.1.13:54321"): a product version has no port.
 		return end, false
@@ -307,10 +307,14 @@ func (sc *scanner) v4Tail(p, end int) bool {
 	return !wordAt(sc.b, end)
 }
 
-// portAt reports whether the run continues with ":digits" at index p.
-func (sc *scanner) portAt(p int) bool {
-	r := &sc.r
-	return p+1 < r.n && r.s[p] == ':' && cls[r.s[p+1]]&cDigit != 0
+// portAt reports whether s continues at p with ":port": one to five
+// digits, at most 65535, and no more digits.
+func portAt(s []byte, p int) bool {
+	if p+1 >= len(s) || s[p] != ':' {
+		return false
+	}
+	v, q := decimal(s, p+1, 5)
+	return q > p+1 && v <= 65535 && (q == len(s) || cls[s[q]]&cDigit == 0)
 }
 
 // wordAt reports whether b[j] is a letter, digit or _, ASCII or full-width.

@@ -182,6 +182,10 @@ var extractCases = []struct{ in, want string }{
 	{"curl/7.68.0.1", ""},
 	{"Windows NT 10.0.19041.1", ""},
 	{"client1/192.168.1.13:54321 AUTH", "192.168.1.13"},
+	{"client1/192.168.1.13:65535(", "192.168.1.13"},
+	{"A/1.2.3.4:65536 x", ""},   // no port: a version
+	{"A/1.2.3.4:123456 x", ""},  // no port: a version
+	{"x A/1.2.3.4:123456(", ""}, // the same before '(', which the general path reads its own way
 	// Times, MACs, hashes, numbers: no IPv6.
 	{"12:34:56", ""},
 	{"2024-07-22 11:11:16,301::WARNING::[interface:657]", ""},
