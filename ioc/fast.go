@@ -77,14 +77,9 @@ func (sc *scanner) fast4Go(a int, f *found) (end int, ok, done bool) {
 		return 0, false, false
 	}
 	if e < len(b) {
-		// Full-width or defanged text may continue the run: the general
-		// path reads it. (It reads a run before '(' or '[' its own way,
-		// cutting a part of six digits or more.)
-		if c := b[e]; cls[c]&cOpen != 0 {
-			return 0, false, false
-		} else if c >= 0x80 {
+		if c := b[e]; c >= 0x80 || cls[c]&cOpen != 0 {
 			if w, _, _ := wideChar(b, e); w != 0 {
-				return 0, false, false
+				return 0, false, false // full-width or defanged text continues it
 			}
 		}
 	}

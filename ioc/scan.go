@@ -308,13 +308,16 @@ func (sc *scanner) v4Tail(p, end int) bool {
 }
 
 // portAt reports whether s continues at p with ":port": one to five
-// digits, at most 65535, and no more digits.
+// digits, at most 65535, not followed by another hex digit. (A longer part
+// is no port; the general path, reading a run before full-width or
+// defanged text, cuts such a part off, and fast4 does not: the rule must
+// not depend on where the run ends.)
 func portAt(s []byte, p int) bool {
 	if p+1 >= len(s) || s[p] != ':' {
 		return false
 	}
 	v, q := decimal(s, p+1, 5)
-	return q > p+1 && v <= 65535 && (q == len(s) || cls[s[q]]&cDigit == 0)
+	return q > p+1 && v <= 65535 && (q == len(s) || cls[s[q]]&cHex == 0)
 }
 
 // wordAt reports whether b[j] is a letter, digit or _, ASCII or full-width.

@@ -186,6 +186,9 @@ var extractCases = []struct{ in, want string }{
 	{"A/1.2.3.4:65536 x", ""},   // no port: a version
 	{"A/1.2.3.4:123456 x", ""},  // no port: a version
 	{"x A/1.2.3.4:123456(", ""}, // the same before '(', which the general path reads its own way
+	{"A/1.2.3.4:0000A0 x", ""},  // no port: a version
+	{"A/1.2.3.4:0000A0(", ""},
+	{"A/1.2.3.4:80:x(", "1.2.3.4"},
 	// Times, MACs, hashes, numbers: no IPv6.
 	{"12:34:56", ""},
 	{"2024-07-22 11:11:16,301::WARNING::[interface:657]", ""},
