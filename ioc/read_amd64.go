@@ -6,7 +6,7 @@ package ioc
 //go:noescape
 func quadAVX(p *byte, n int, tab *[81][16]byte) (addr uint32, end int, ok bool)
 
-// haveQuadAVX reports whether fast4 may read dotted quads with quadAVX.
+// haveQuadAVX reports whether fast4 and fast6 may use the AVX2 readers.
 var haveQuadAVX = hasAVX2()
 
 // dotAVX is fast4's reading of a plain dotted quad at the dot event p[4]
@@ -19,7 +19,7 @@ var haveQuadAVX = hasAVX2()
 func dotAVX(p *byte, tab *[81][16]byte) (addr uint32, r uint32)
 
 // v6AVX is parseV6 with AVX2 for a plain ASCII run in the most common
-// shape (see v6_amd64.s): the 3 bytes before p and the 64 from p must be
+// shape (see read_amd64.s): the 3 bytes before p and the 64 from p must be
 // readable, and ip is where the address goes. The low byte of st tells
 // what it decided (see v6Fallback).
 //
