@@ -205,9 +205,7 @@ func (sc *scanner) fast6(a int, f *found) (end int, ok, done bool) {
 		case v6Reject:
 			return max(e, a+1), false, true
 		case v6Accept:
-			if !sc.v6Start(s) {
-				return max(e, a+1), false, true
-			}
+			// ipv6's v6Start holds: b[s-1] is no colon, it ends no run.
 			v.end, v.groups, v.trailing = e-s, int(st>>8&0xff), st&(1<<16) != 0
 			end, ok = sc.accept6(s, e, v, f)
 			return max(end, a+1), ok, true
