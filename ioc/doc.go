@@ -38,8 +38,9 @@
 // firmware, release, rev or revision, or that ends in "version" (appVersion,
 // os_version) or 版本/版本号; and a user-agent product token Name/x.y.z.w
 // (Chrome/113.0.0.0, Firefox/…, Version/…, kernel/5.15.90.1) unless a port
-// follows, up to 65535 (OpenVPN's client1/192.168.1.13:54321 is an address,
-// A/1.2.3.4:123456 is not). Times
+// follows: one to five digits, up to 65535, and no hex digit after them
+// (OpenVPN's client1/192.168.1.13:54321 is an address, A/1.2.3.4:123456 is
+// not). Times
 // (12:34:56, 11:16,301::WARNING), MAC addresses, hashes and look-alikes such
 // as dead:beef or 1:2:3:4:5:6:7:8:9 never yield IPv6.
 //

@@ -77,8 +77,15 @@ func v6Tail(r *run, a v6) (int, bool) {
 		return n, true
 	case s[p] == '.':
 		v, q := decimal(s, p+1, 5)
-		ok := q > p+1 && v <= 65535 && (q == n || s[q] == ':' && q+1 == n)
-		return q, ok
+		ok := q > p+1 && v <= 65535
+		if ok && q+1 == n && s[q] == ':' {
+			// Punctuation after the port too ("… 2001:db8::1.443: Flags"),
+			// and like it the match takes the whole run, so that what
+			// follows the run is checked: the run may have been cut before
+			// a longer part ("2001:db8::1.443:123456（").
+			return n, true
+		}
+		return q, ok && q == n
 	}
 	return p, false
 }

@@ -129,6 +129,10 @@ var extractCases = []struct{ in, want string }{
 	{"IP 172.1.2.3.22 > 1.2.3.4.43436: Flags [S.]", "172.1.2.3 1.2.3.4"},
 	{"IP 10.0.0.1 > 10.0.0.2: ICMP echo request", "10.0.0.1 10.0.0.2"},
 	{"IP6 2001:db8::1.443 > 2001:db8::2.51234: Flags [S]", "2001:db8::1 2001:db8::2"},
+	{"x 2001:db8::1.443:123456 ", ""}, // no port, no punctuation
+	{"x 2001:db8::1.443:123456(", ""}, // the same: the general path cuts the run before '('
+	{"x 2001:db8::1.443:123456（", ""}, // and before full-width text
+	{"x 2001:db8::1.443:x", ""},       // as 2001:db8::1:x
 	// Not invented: octets above 255, longer dotted runs, OIDs.
 	{"256.1.1.1", ""},
 	{"1.2.3.256", ""},
@@ -188,7 +192,7 @@ var extractCases = []struct{ in, want string }{
 	{"x A/1.2.3.4:123456(", ""}, // the same before '(', which the general path reads its own way
 	{"A/1.2.3.4:0000A0 x", ""},  // no port: a version
 	{"A/1.2.3.4:0000A0(", ""},
-	{"A/1.2.3.4:80:x(", "1.2.3.4"},
+	{"A/1.2.3.4:80:123456(", "1.2.3.4"}, // a port, then a part the general path cuts
 	// Times, MACs, hashes, numbers: no IPv6.
 	{"12:34:56", ""},
 	{"2024-07-22 11:11:16,301::WARNING::[interface:657]", ""},
