@@ -4,6 +4,7 @@ package ioc
 
 import (
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -98,9 +99,19 @@ func TestAVXReadersGuard(t *testing.T) {
 		run := "1:db8::1" // a short first group: read from p[-3]
 		copy(text[s:], run)
 		var ip [16]byte
-		if st := v6AVX(&text[s], len(run), &ip); st&0xff != v6Accept {
+		if st := v6AVX(&text[s], len(run), &ip, &quadShuffles); st&0xff != v6Accept {
 			t.Errorf("v6AVX at %d: st %#x", s, st)
 		}
+	}
+	// An IPv4 address too far into the run for QUAD's 16 bytes to stay
+	// within the 64: left to parseV6.
+	fill()
+	run := strings.Repeat("1:", 26) + "1.2.3.4"
+	s := len(text) - 64
+	copy(text[s:], run)
+	var ip [16]byte
+	if st := v6AVX(&text[s], len(run), &ip, &quadShuffles); st&0xff != v6Fallback {
+		t.Errorf("v6AVX, IPv4 at %d in the run: st %#x", 2*26, st)
 	}
 	// Whole extractions with addresses at every offset near either end.
 	for _, form := range []string{"8.8.8.8", "2001:db8::1", "1:db8::1"} {

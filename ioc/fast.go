@@ -201,12 +201,12 @@ func (sc *scanner) fast6(a int, f *found) (end int, ok, done bool) {
 	r.s, r.n, r.ascii, r.start, r.over = b[s:e], e-s, true, s, false
 	if useV6 && s-3 >= 0 && s+64 <= len(b) {
 		var v v6
-		switch st := v6AVX(&b[s], e-s, &v.ip); st & 0xff {
+		switch st := v6AVX(&b[s], e-s, &v.ip, &quadShuffles); st & 0xff {
 		case v6Reject:
 			return max(e, a+1), false, true
 		case v6Accept:
 			// ipv6's v6Start holds: b[s-1] is no colon, it ends no run.
-			v.end, v.groups, v.trailing = e-s, int(st>>8&0xff), st&(1<<16) != 0
+			v.end, v.groups, v.trailing, v.embedded = e-s, int(st>>8&0xff), st&(1<<16) != 0, st&(1<<17) != 0
 			end, ok = sc.accept6(s, e, v, f)
 			return max(end, a+1), ok, true
 		}

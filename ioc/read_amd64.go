@@ -19,9 +19,9 @@ var haveQuadAVX = hasAVX2()
 func dotAVX(p *byte, tab *[81][16]byte) (addr uint32, r uint32)
 
 // v6AVX is parseV6 with AVX2 for a plain ASCII run in the most common
-// shape (see read_amd64.s): the 3 bytes before p and the 64 from p must be
-// readable, and ip is where the address goes. The low byte of st tells
-// what it decided (see v6Fallback).
+// shapes (see read_amd64.s): the 3 bytes before p and the 64 from p must
+// be readable, and ip is where the address goes. The low byte of st tells
+// what it decided (see v6Fallback). tab is quadShuffles.
 //
 //go:noescape
-func v6AVX(p *byte, n int, ip *[16]byte) (st uint32)
+func v6AVX(p *byte, n int, ip *[16]byte, tab *[81][16]byte) (st uint32)

@@ -69,6 +69,15 @@ GLOBL pick<>(SB), RODATA|NOPTR, $16
 	VPSHUFB pick<>(SB), X1, X1; \
 	VMOVD X1, AX
 
+// QUADMASKS sets QUAD's inputs from the 16 bytes in X0: AX their digits,
+// BX their dots, DX their hex letters, X1 the bytes less '0'. It uses
+// X2-X5.
+#define QUADMASKS \
+	VPSUBB zero30<>(SB), X0, X1; VPMINUB nine<>(SB), X1, X2; VPCMPEQB X1, X2, X2; VPMOVMSKB X2, AX; \
+	VPCMPEQB dots<>(SB), X0, X3; VPMOVMSKB X3, BX; \
+	VPOR lower<>(SB), X0, X4; VPSUBB lowa<>(SB), X4, X4; VPMINUB five<>(SB), X4, X5; \
+	VPCMPEQB X4, X5, X5; VPMOVMSKB X5, DX
+
 // In QUAD, step by step:
 //   - valid: the first n bytes (all 16 from n = 16 on). Stops are the
 //     bytes that end an octet, from bit 16 on too.
@@ -91,17 +100,7 @@ TEXT ·quadAVX(SB), NOSPLIT, $0-41
 	MOVQ tab+16(FP), DI
 
 	VMOVDQU (SI), X0
-	VPSUBB  zero30<>(SB), X0, X1 // digit values (and others)
-	VPMINUB nine<>(SB), X1, X2
-	VPCMPEQB X1, X2, X2          // digits
-	VPMOVMSKB X2, AX
-	VPCMPEQB dots<>(SB), X0, X3
-	VPMOVMSKB X3, BX             // dots
-	VPOR    lower<>(SB), X0, X4
-	VPSUBB  lowa<>(SB), X4, X4
-	VPMINUB five<>(SB), X4, X5
-	VPCMPEQB X4, X5, X5          // hex letters
-	VPMOVMSKB X5, DX
+	QUADMASKS
 	QUAD
 
 	XORL  R12, R12
@@ -229,54 +228,65 @@ TEXT ·dotAVX(SB), NOSPLIT, $0-24
 done:
 	RET
 
-// HEXCOLON sets AX's bit for each hex digit and DX's for each ':' in the
-// 32 bytes of Y0, from bit sh on. Uses Y1-Y3, BX.
+// HEXCOLON sets AX's bit for each hex digit, DX's for each ':' and R14's
+// for each '.' in the 32 bytes of Y0, from bit sh on. Uses Y1-Y3, BX.
 #define HEXCOLON(sh) \
 	VPSUBB zero30<>(SB), Y0, Y1; VPMINUB nine<>(SB), Y1, Y2; VPCMPEQB Y1, Y2, Y2; \
 	VPOR lower<>(SB), Y0, Y1; VPSUBB lowa<>(SB), Y1, Y1; VPMINUB five<>(SB), Y1, Y3; \
 	VPCMPEQB Y1, Y3, Y3; VPOR Y2, Y3, Y3; \
 	VPMOVMSKB Y3, BX; SHLQ $sh, BX; ORQ BX, AX; \
-	VPCMPEQB colons<>(SB), Y0, Y1; VPMOVMSKB Y1, BX; SHLQ $sh, BX; ORQ BX, DX
+	VPCMPEQB colons<>(SB), Y0, Y1; VPMOVMSKB Y1, BX; SHLQ $sh, BX; ORQ BX, DX; \
+	VPCMPEQB dots<>(SB), Y0, Y1; VPMOVMSKB Y1, BX; SHLQ $sh, BX; ORQ BX, R14
 
-// func v6AVX(p *byte, n int, ip *[16]byte) (st uint32)
+// func v6AVX(p *byte, n int, ip *[16]byte, tab *[81][16]byte) (st uint32)
 //
 // parseV6 for a run of plain ASCII, p[:n], with 1 <= n < 64, in the most
-// common shape: hex groups of one to four digits joined by single colons,
-// with at most one "::", and no other byte. It reads 3 bytes before p and
-// 64 from p. The low byte of st says what it decided (v6Fallback,
-// v6Reject or v6Accept); for an address, written to ip, the next byte is
-// its number of explicit groups and bit 16 tells whether it ends with "::".
-TEXT ·v6AVX(SB), NOSPLIT, $0-28
+// common shapes: hex groups of one to four digits joined by single colons,
+// with at most one "::", and no other byte; or such groups, then a colon
+// and a dotted-quad IPv4 address that ends the run ("::ffff:1.2.3.4"). It
+// reads 3 bytes before p and 64 from p. The low byte of st says what it
+// decided (v6Fallback, v6Reject or v6Accept); for an address, written to
+// ip, the next byte is its number of explicit groups (the IPv4 address
+// counting two), bit 16 tells whether it ends with "::" and bit 17 whether
+// it ends with an IPv4 address. tab is quadShuffles.
+TEXT ·v6AVX(SB), NOSPLIT, $0-36
 	MOVQ p+0(FP), SI
 	MOVQ n+8(FP), CX
 	MOVQ ip+16(FP), DI
-	MOVL $0, st+24(FP) // v6Fallback
+	MOVL $0, st+32(FP) // v6Fallback
 	CMPQ CX, $1
 	JLT  done
 	CMPQ CX, $63
 	JGT  done
 
-	XORL AX, AX // hex digits
-	XORL DX, DX // colons
+	XORL AX, AX  // hex digits
+	XORL DX, DX  // colons
+	XORL R14, R14 // dots
 	VMOVDQU (SI), Y0
 	HEXCOLON(0)
 	VMOVDQU 32(SI), Y0
 	HEXCOLON(32)
 	VZEROUPPER
 
-	// Only the run's bytes (R8: its mask), all hex digits or colons.
+	// Only the run's bytes (R8: its mask), all hex digits, colons or dots.
 	MOVQ $1, R8
 	SHLQ CX, R8
 	DECQ R8
 	ANDQ R8, AX
 	ANDQ R8, DX
+	ANDQ R8, R14
 	MOVQ AX, R9
 	ORQ  DX, R9
+	ORQ  R14, R9
 	CMPQ R9, R8
 	JNE  done
+	TESTQ R14, R14
+	JNZ  embedded
 
+pairs:
 	// At most one "::" (R10: the first colon of each pair), no ":::", and
-	// no single colon at either end.
+	// no single colon at either end (a run before an IPv4 address ends
+	// with a colon: st is not 0 then).
 	MOVQ DX, R10
 	SHRQ $1, R10
 	ANDQ DX, R10
@@ -287,6 +297,9 @@ TEXT ·v6AVX(SB), NOSPLIT, $0-28
 	ANDL $3, R11
 	CMPL R11, $1
 	JEQ  done
+	MOVL st+32(FP), R11
+	TESTL R11, R11
+	JNZ  ends
 	LEAQ -1(CX), R11
 	BTQ  R11, DX
 	JCC  ends
@@ -309,7 +322,8 @@ ends:
 	TESTQ R11, R11
 	JNZ  reject
 
-	// Groups: R12 their last digits, R13 their first, BX how many.
+	// Groups: R12 their last digits, R13 their first, BX how many; R11
+	// how many with an IPv4 address's two.
 	MOVQ AX, R12
 	SHRQ $1, R12
 	NOTQ R12
@@ -319,6 +333,9 @@ ends:
 	NOTQ R13
 	ANDQ AX, R13
 	POPCNTQ R12, BX
+	MOVL st+32(FP), R11
+	SHRL $16, R11
+	ADDQ BX, R11
 
 	// Without "::" an address has eight groups. With it, at most seven:
 	// parseV6 rejects more (or v6Tail does, when "::" follows the eighth).
@@ -326,7 +343,7 @@ ends:
 	MOVQ BX, R14
 	TESTQ R10, R10
 	JZ   nopair
-	CMPQ BX, $7
+	CMPQ R11, $7
 	JGT  reject
 	MOVQ R10, R14
 	DECQ R14
@@ -335,7 +352,7 @@ ends:
 	JMP  read
 
 nopair:
-	CMPQ BX, $8
+	CMPQ R11, $8
 	JNE  reject
 
 read:
@@ -343,7 +360,7 @@ read:
 	// digit, to its 16-bit slot: j before "::", j+8-groups after it.
 	VPXOR X0, X0, X0
 	VMOVDQU X0, (DI)
-	MOVQ BX, R8
+	MOVQ R11, R8
 	NEGQ R8
 	ADDQ $8, R8 // 8-groups: the groups "::" stands for
 	XORL R9, R9 // j
@@ -392,22 +409,75 @@ group:
 	JLT  group
 
 fin:
-	// st: v6Accept, the groups, and whether "::" ends the run.
-	MOVQ p+0(FP), SI
-	MOVQ n+8(FP), CX
+	// st: v6Accept, the groups, whether "::" ends the run or an IPv4
+	// address does (then in the last 4 bytes of ip).
+	MOVL st+32(FP), R9
+	MOVQ $8, BX
+	SUBQ R8, BX
 	SHLQ $8, BX
 	ORQ  $2, BX
+	TESTL R9, R9
+	JNZ  fin4
+	MOVQ n+8(FP), CX
 	SUBQ $2, CX
 	BTQ  CX, R10
 	JCC  accept
 	ORQ  $0x10000, BX
 
 accept:
-	MOVL BX, st+24(FP)
+	MOVL BX, st+32(FP)
 	RET
 
+fin4:
+	MOVQ X12, AX
+	BSWAPL AX
+	MOVL AX, 12(DI)
+	ORQ  R9, BX
+	MOVL BX, st+32(FP)
+	RET
+
+embedded:
+	// A dotted quad after the last colon that takes the rest of the run,
+	// read by QUAD from its 16 bytes (within the 64 from p): R12 where it
+	// starts.
+	MOVL $0x20000, st+32(FP) // still v6Fallback, but the run before the quad is checked as one
+	BSRQ DX, R12
+	JZ   done
+	INCQ R12
+	CMPQ R12, $48
+	JA   done
+	MOVQ $1, R9
+	MOVQ R12, CX
+	SHLQ CX, R9
+	DECQ R9
+	TESTQ R9, R14
+	JNZ  done // a dot before it
+	ANDQ R9, AX
+	MOVQ AX, X8
+	MOVQ DX, X9
+	MOVQ R12, X10
+	MOVQ n+8(FP), CX
+	SUBQ R12, CX
+	MOVQ CX, X11
+	MOVQ tab+24(FP), DI
+	VMOVDQU (SI)(R12*1), X0
+	QUADMASKS
+	QUAD
+	TESTL R14, R14
+	JNZ  done
+	MOVQ X11, CX
+	CMPQ R11, CX
+	JNE  done
+	MOVQ AX, X12
+	// The run before the quad, as a run of its own.
+	MOVQ X8, AX
+	MOVQ X9, DX
+	MOVQ X10, CX
+	MOVQ ip+16(FP), DI
+	JMP  pairs
+
 reject:
-	MOVL $1, st+24(FP)
+	MOVL $1, st+32(FP)
 
 done:
 	RET

@@ -8,4 +8,4 @@ func quadAVX(p *byte, n int, tab *[81][16]byte) (uint32, int, bool) { panic("unr
 
 func dotAVX(p *byte, tab *[81][16]byte) (uint32, uint32) { panic("unreachable") }
 
-func v6AVX(p *byte, n int, ip *[16]byte) uint32 { panic("unreachable") }
+func v6AVX(p *byte, n int, ip *[16]byte, tab *[81][16]byte) uint32 { panic("unreachable") }
