@@ -45,23 +45,9 @@ func dotEvents(b []byte) []int {
 // and role, and that fast4 then decides as the general path does. Each
 // text has room around it so that dotAVX runs at every event.
 func TestDotAVX(t *testing.T) {
-	if !haveQuadAVX {
-		t.Skip("no AVX2: fast4Go reads every dotted quad")
-	}
-	var inputs []string
-	for _, c := range extractCases {
-		inputs = append(inputs, c.in)
-	}
-	for _, c := range roleCases {
-		inputs = append(inputs, c.in)
-	}
-	for _, c := range loadCorpus(t) {
-		inputs = append(inputs, c.Line)
-	}
-	logSize, nasty := 1<<20, 20000
-	if raceEnabled {
-		logSize, nasty = 1<<18, 4000
-	}
+	needAVX2(t)
+	inputs := knownTexts(t)
+	logSize, nasty := edgeSizes()
 	log := len(inputs)
 	inputs = append(inputs, string(mixedLog(t, logSize)))
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -113,9 +99,7 @@ func TestDotAVX(t *testing.T) {
 // and what it leaves to fast4Go. The first cases start the run at each
 // distance before the dot, after each mix of bytes in and out of runs.
 func TestDotAVXRead(t *testing.T) {
-	if !haveQuadAVX {
-		t.Skip("no AVX2: fast4Go reads every dotted quad")
-	}
+	needAVX2(t)
 	cases := []struct{ in, want string }{
 		{"   1.2.3.4 ", "1.2.3.4"},
 		{" 1 1.2.3.4 ", "1.2.3.4"},

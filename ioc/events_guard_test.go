@@ -9,24 +9,35 @@ import (
 	"testing"
 )
 
-// TestScanChunkGuard runs the AVX2 block scan, the AVX2 text pass and a
-// whole in-place extraction on text that ends right before a page the
-// process may not read: reading past len(b) would crash. It is skipped only
-// where the AVX2 code cannot run at all.
-func TestScanChunkGuard(t *testing.T) {
-	if !hasAVX2() {
-		t.Skip("no AVX2")
-	}
+// guarded returns two pages of writable memory right before a page the
+// process may not read, and, with before, right after another one.
+func guarded(t *testing.T, before bool) []byte {
+	t.Helper()
 	page := syscall.Getpagesize()
 	mem, err := syscall.Mmap(-1, 0, 4*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer syscall.Munmap(mem)
-	if err := syscall.Mprotect(mem[3*page:], syscall.PROT_NONE); err != nil {
-		t.Fatal(err)
+	t.Cleanup(func() { syscall.Munmap(mem) })
+	guards := [][]byte{mem[3*page:]}
+	if before {
+		guards = append(guards, mem[:page])
 	}
-	text := mem[:3*page]
+	for _, p := range guards {
+		if err := syscall.Mprotect(p, syscall.PROT_NONE); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return mem[page : 3*page]
+}
+
+// TestScanChunkGuard runs the AVX2 block scan, the AVX2 text pass and a
+// whole in-place extraction on text that ends right before a page the
+// process may not read: reading past len(b) would crash. It is skipped only
+// where the AVX2 code cannot run at all.
+func TestScanChunkGuard(t *testing.T) {
+	needAVX2(t)
+	text := guarded(t, false)
 	for i := range text {
 		text[i] = "1.2:3:4.5::6[.]7\xe3"[i%17]
 	}
@@ -65,21 +76,8 @@ func TestScanChunkGuard(t *testing.T) {
 // windows ending at the text's end and starting at its start: a read
 // outside their contracts would crash.
 func TestAVXReadersGuard(t *testing.T) {
-	if !haveQuadAVX {
-		t.Skip("no AVX2")
-	}
-	page := syscall.Getpagesize()
-	mem, err := syscall.Mmap(-1, 0, 4*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer syscall.Munmap(mem)
-	for _, p := range [][]byte{mem[:page], mem[3*page:]} {
-		if err := syscall.Mprotect(p, syscall.PROT_NONE); err != nil {
-			t.Fatal(err)
-		}
-	}
-	text := mem[page : 3*page]
+	needAVX2(t)
+	text := guarded(t, true)
 	fill := func() {
 		for i := range text {
 			text[i] = ' '

@@ -115,13 +115,7 @@ func TestScanChunk(t *testing.T) {
 // scan and text check (what non-amd64 machines use) and compares with the
 // platform ones.
 func TestGenericPath(t *testing.T) {
-	var inputs []string
-	for _, c := range extractCases {
-		inputs = append(inputs, c.in)
-	}
-	for _, c := range loadCorpus(t) {
-		inputs = append(inputs, c.Line)
-	}
+	inputs := knownTexts(t)
 	// Lines joined, so that blocks run whole chunks.
 	for i := 0; i+40 <= len(inputs); i += 40 {
 		var s string

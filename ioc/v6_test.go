@@ -87,17 +87,8 @@ func checkV6AVX(t *testing.T, text string) bool {
 // TestV6AVX checks v6AVX against parseV6 on the colon runs of the table,
 // the corpus and the benchmark log, and on runs built around its edges.
 func TestV6AVX(t *testing.T) {
-	if !haveQuadAVX {
-		t.Skip("no AVX2: parseV6 reads every IPv6 run")
-	}
-	var texts []string
-	for _, c := range extractCases {
-		texts = append(texts, c.in)
-	}
-	for _, c := range loadCorpus(t) {
-		texts = append(texts, c.Line)
-	}
-	texts = append(texts, string(mixedLog(t, 1<<18)))
+	needAVX2(t)
+	texts := append(knownTexts(t), string(mixedLog(t, 1<<18)))
 	var runs []string
 	for _, s := range texts {
 		// The runs of hex digits, dots and colons with a colon event:
@@ -144,9 +135,7 @@ func TestV6AVX(t *testing.T) {
 }
 
 func FuzzV6AVX(f *testing.F) {
-	if !haveQuadAVX {
-		f.Skip("no AVX2: parseV6 reads every IPv6 run")
-	}
+	needAVX2(f)
 	for _, s := range v6Runs(rand.New(rand.NewPCG(11, 12)), 50) {
 		f.Add(s)
 	}
