@@ -98,11 +98,8 @@ func (sc *scanner) fast4Go(a int, f *found) (end int, ok, done bool) {
 		if b[s] == '.' || bytes.IndexByte(b[s:a], ':') >= 0 {
 			return 0, false, false // the general path may start elsewhere, or read IPv6
 		}
-		// The general path would read the same run from s as IPv4 and
-		// reject it too ("Chrome/13.0.782.41"). It may resume scanning
-		// earlier, where it cut a run with full-width text after it, but
-		// every event it finds there belongs to this run, starts at s and
-		// is rejected the same way: resuming at e decides the same.
+		// The general path would read the same run from s as IPv4,
+		// reject it too ("Chrome/13.0.782.41") and resume at its end.
 		return e, false, true
 	}
 	// What follows the fourth octet inside the run: nothing, a port, or a

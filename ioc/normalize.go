@@ -4,9 +4,6 @@ package ioc
 // form, an IPv6 address with an embedded IPv4 address and a port, is 51.
 const maxRun = 64
 
-// maxSeg bounds one group of hex digits or decimal digits: five covers a port.
-const maxSeg = 5
-
 // Kinds of separators, recorded so that a Chinese full stop ending a
 // sentence right after an ASCII-dotted address is not read as its fifth dot.
 const (
@@ -79,7 +76,6 @@ func (r *run) collect(b []byte, i, j int) int {
 // relies on that.
 func (r *run) collectWide(b []byte, i int) int {
 	r.ascii, r.n = false, 0
-	seg, lastSep := 0, -1
 	for i < len(b) {
 		c, w, k := b[i], 1, sepASCII
 		switch {
@@ -94,17 +90,6 @@ func (r *run) collectWide(b []byte, i int) int {
 		}
 		if c == 0 {
 			break
-		}
-		if c == '.' || c == ':' {
-			seg, lastSep = 0, r.n
-		} else if seg++; seg > maxSeg {
-			if lastSep < 0 {
-				r.over = true
-				return i
-			}
-			r.n = lastSep + 1
-			r.s = r.buf[:r.n]
-			return r.end[lastSep]
 		}
 		if r.n == maxRun {
 			r.over = true

@@ -308,10 +308,8 @@ func (sc *scanner) v4Tail(p, end int) bool {
 }
 
 // portAt reports whether s continues at p with ":port": one to five
-// digits, at most 65535, not followed by another hex digit. (A longer part
-// is no port; the general path, reading a run before full-width or
-// defanged text, cuts such a part off, and fast4 does not: the rule must
-// not depend on where the run ends.)
+// digits, at most 65535, not followed by another hex digit ("123456" and
+// "0000A0" are no ports).
 func portAt(s []byte, p int) bool {
 	if p+1 >= len(s) || s[p] != ':' {
 		return false

@@ -80,9 +80,9 @@ func v6Tail(r *run, a v6) (int, bool) {
 		ok := q > p+1 && v <= 65535
 		if ok && q+1 == n && s[q] == ':' {
 			// Punctuation after the port too ("… 2001:db8::1.443: Flags"),
-			// and like it the match takes the whole run, so that what
-			// follows the run is checked: the run may have been cut before
-			// a longer part ("2001:db8::1.443:123456（").
+			// as after the address: the match takes the whole run, so that
+			// what follows the run is checked ("2001:db8::1.443:x" is no
+			// address, as "2001:db8::1:x" is not).
 			return n, true
 		}
 		return q, ok && q == n

@@ -130,7 +130,7 @@ var extractCases = []struct{ in, want string }{
 	{"IP 10.0.0.1 > 10.0.0.2: ICMP echo request", "10.0.0.1 10.0.0.2"},
 	{"IP6 2001:db8::1.443 > 2001:db8::2.51234: Flags [S]", "2001:db8::1 2001:db8::2"},
 	{"x 2001:db8::1.443:123456 ", ""}, // no port, no punctuation
-	{"x 2001:db8::1.443:123456(", ""}, // the same: the general path cuts the run before '('
+	{"x 2001:db8::1.443:123456(", ""}, // the same before '(', which once made the general path cut the run
 	{"x 2001:db8::1.443:123456（", ""}, // and before full-width text
 	{"x 2001:db8::1.443:x", ""},       // as 2001:db8::1:x
 	// Not invented: octets above 255, longer dotted runs, OIDs.
@@ -189,10 +189,10 @@ var extractCases = []struct{ in, want string }{
 	{"client1/192.168.1.13:65535(", "192.168.1.13"},
 	{"A/1.2.3.4:65536 x", ""},   // no port: a version
 	{"A/1.2.3.4:123456 x", ""},  // no port: a version
-	{"x A/1.2.3.4:123456(", ""}, // the same before '(', which the general path reads its own way
+	{"x A/1.2.3.4:123456(", ""}, // the same before '(', which once made the general path cut the run
 	{"A/1.2.3.4:0000A0 x", ""},  // no port: a version
 	{"A/1.2.3.4:0000A0(", ""},
-	{"A/1.2.3.4:80:123456(", "1.2.3.4"}, // a port, then a part the general path cuts
+	{"A/1.2.3.4:80:123456(", "1.2.3.4"}, // a port, then a long part
 	// Times, MACs, hashes, numbers: no IPv6.
 	{"12:34:56", ""},
 	{"2024-07-22 11:11:16,301::WARNING::[interface:657]", ""},
