@@ -113,6 +113,101 @@ func keyBefore(b []byte, i, lo int) keyKind {
 	return keyNone
 }
 
+// notVersion reports true only if no version key labels a value that
+// follows the six bytes q: keyBefore(b, i, lo) is not keyVersion for q =
+// b[i-6:i] and any lo <= i-6. It reads no more than q, takes no branch on
+// it, and is small enough to be inlined; false means there may be one. It
+// counts the separators before i as keyAt does (up to three)
+// and then looks up the two bytes before them, c1 and c, in noVersion:
+//   - Every version key, ASCII or not, folds to a word whose last byte is
+//     in versionTail; a key that ends in an ASCII letter or digit keeps
+//     it, lower-cased, as its last byte.
+//   - If c1 is one too, the key ends in both, and so does its last segment
+//     (versionSegTails).
+//   - If c1 is in no key, the key is c alone.
+//
+// Anything else (a '/' or '-' before the value, a key that ends in _ - '.'
+// or a non-ASCII byte, four separators or more, lo near) is for keyBefore
+// to decide.
+func notVersion(q *[6]byte) bool {
+	// The separators, a bit each: bit k for q[5-k].
+	m := sepBit[q[5]] | sepBit[q[4]]<<1 | sepBit[q[3]]<<2
+	n := uint(trailingOnes3[m]) & 3 // the separators, up to three
+	k := uint(q[4-n]) | uint(q[5-n])<<8 | uint(m&1)<<16
+	return noVersion[k>>6]>>(k&63)&1 != 0
+}
+
+// trailingOnes3 counts the trailing ones of a byte, up to three.
+var trailingOnes3 = func() (t [256]uint8) {
+	for m := range t {
+		t[m] = uint8(min(3, bits.TrailingZeros8(^uint8(m))))
+	}
+	return t
+}()
+
+// sepBit is 1 for the separators of keyByte (kbSep), else 0.
+var sepBit = func() (t [256]uint8) {
+	for c := range t {
+		if keyByte[c]&kbSep != 0 {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+// noVersion is notVersion's table. Bit k is set when a value after the
+// bytes c1 = byte(k) and c = byte(k>>8), then k>>16 or more separators
+// (no separator when k>>16 is 0, at least one when it is 1), has no
+// version key.
+var noVersion = func() (t [1 << 11]uint64) {
+	for k := range 1 << 17 {
+		if noVersionAfter(byte(k), byte(k>>8), k>>16 != 0) {
+			t[k>>6] |= 1 << (k & 63)
+		}
+	}
+	return t
+}()
+
+// noVersionAfter is the rule behind noVersion.
+func noVersionAfter(c1, c byte, seps bool) bool {
+	x, y := keyByte[c], keyByte[c1]
+	switch {
+	case !seps:
+		return !leadByte[c] // keyBefore's first test
+	case x&kbSep != 0:
+		return false // a fourth separator: keyAt counts on
+	case x&(kbKeep|kbCut) == 0:
+		return true // no key before the separators
+	case x&(kbKeep|kbHigh) != kbKeep:
+		return false // _ - '.' or non-ASCII: folding may drop or join it
+	case !versionTail[byte(x)]:
+		return true
+	case y&(kbKeep|kbHigh) == kbKeep:
+		return !versionSegTails[string([]byte{byte(y), byte(x)})]
+	case y&(kbKeep|kbCut) == 0:
+		return !versionSegTails[string([]byte{byte(x)})]
+	}
+	return false
+}
+
+// versionSegTails holds the last two bytes of each version word and ASCII
+// version suffix, and the version words of one byte: a key whose last two
+// bytes are ASCII letters or digits ends a version key only if they are
+// here, and a key of one such byte is one only if it is here.
+var versionSegTails = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range [][]string{versionWords, versionSuffixes} {
+		for _, s := range l {
+			if len(s) <= 2 {
+				m[s] = true
+			} else if s[len(s)-1] < 0x80 {
+				m[s[len(s)-2:]] = true
+			}
+		}
+	}
+	return m
+}()
+
 // keyAt is keyBefore after its first test.
 func keyAt(b []byte, i, lo int) keyKind {
 	if i-16 < lo {

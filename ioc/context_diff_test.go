@@ -26,6 +26,7 @@ func checkKeyBefore(t *testing.T, b []byte, at func(i int) bool) {
 			if got := keyBefore(b, i, lo); got != want {
 				t.Fatalf("keyBefore(%q, %d, %d) = %d, want %d (before: %q)", b, i, lo, got, want, b[max(lo, i-lookBack):i])
 			}
+			checkNotVersion(t, b, i, lo, want)
 			e := max(lo, i-lookBack)
 			copy(poisoned[e:i], b[e:i])
 			if got := keyBefore(poisoned[:i], i, lo); got != want {
@@ -35,6 +36,45 @@ func checkKeyBefore(t *testing.T, b []byte, at func(i int) bool) {
 				poisoned[x] = poison[x%len(poison)]
 			}
 		}
+	}
+}
+
+// checkNotVersion fails t if notVersion rules out a version key where
+// keyBeforeRef finds one (want): the value at b[i], lo as given.
+func checkNotVersion(t *testing.T, b []byte, i, lo int, want keyKind) {
+	t.Helper()
+	if i-6 >= lo && want == keyVersion && notVersion((*[6]byte)(b[i-6:i])) {
+		t.Fatalf("notVersion(%q) = true, but keyBeforeRef(%q, %d, %d) is a version key", b[i-6:i], b, i, lo)
+	}
+}
+
+// TestNotVersion checks notVersion on the keys of real logs: it must rule
+// out a version key for most (or it saves nothing), and for none of the
+// version keys.
+func TestNotVersion(t *testing.T) {
+	for _, c := range []struct {
+		before string
+		want   bool
+	}{
+		// Ruled out: no key, or one no version key ends like.
+		{"x src=", true}, {" host=", true}, {"] rip=", true}, {"client ", true},
+		{" from ", true}, {"\"ip\":\"", true}, {"[CLIENT: ", true}, {"ain.fr ", true},
+		{"st\":\"", true}, {"addr: ", true}, {"d. (", true}, {"x [", true},
+		{"elease", true}, // "release1.2.3.4": no separator, no key
+		// For keyBefore: version keys, and what notVersion does not read.
+		{"x ver=", false}, {"x_ver=", false}, {"n: v ", false}, {"fw_v: ", false},
+		{"build ", false}, {"a_fw: ", false}, {"rsion=", false}, {"lease-", false},
+		{"hrome/", false}, {"版本：", false}, {"\"v\":\"", false}, {"x_rev ", false},
+		{"ware: ", false}, {"ers\":\"", false}, {"版本号 ", false}, {"GET /", false},
+		{"ip\": \"", false}, {"d: = \"", false}, {"      ", false}, // four separators
+	} {
+		// The six bytes before the value, right-aligned.
+		b := []byte(strings.Repeat(" ", max(0, 6-len(c.before))) + c.before)
+		if got := notVersion((*[6]byte)(b[len(b)-6:])); got != c.want {
+			t.Errorf("notVersion(%q) = %v, want %v", b[len(b)-6:], got, c.want)
+		}
+		in := append(b, "1.2.3.4"...)
+		checkNotVersion(t, in, len(b), 0, keyBeforeRef(in, len(b), 0))
 	}
 }
 
@@ -327,6 +367,7 @@ func FuzzKeyBefore(f *testing.F) {
 			if got := keyBefore(b, i, min(l, i)); got != want {
 				t.Fatalf("keyBefore(%q, %d, %d) = %d, want %d", b, i, min(l, i), got, want)
 			}
+			checkNotVersion(t, b, i, min(l, i), want)
 		}
 	})
 }

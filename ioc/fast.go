@@ -121,8 +121,17 @@ func (sc *scanner) fast4Go(a int, f *found) (end int, ok, done bool) {
 
 // accept4 finishes fast4 for the address addr at b[s:addrEnd], in a run
 // that ends at e: it is one unless a version key precedes it.
+//
+// Most addresses in a log repeat, and once one has been seen as a source
+// the role of its later occurrences changes nothing (roleOf): for those
+// only a version key matters, and notVersion rules it out for less than
+// keyBefore costs.
 func (sc *scanner) accept4(addr uint32, s, addrEnd, e int, f *found) (end int, ok, done bool) {
 	b := sc.b
+	if sc.seen != nil && s-6 >= sc.lo && sc.seen.source(addr) && notVersion((*[6]byte)(b[s-6:s])) {
+		*f = found{a4: addr, start: s, role: RoleSource}
+		return addrEnd, true, true
+	}
 	k := keyBefore(b, s, sc.lo)
 	if k == keyVersion && !(b[s-1] == '/' && portAt(b[:e], addrEnd)) {
 		// A version, unless "name/1.2.3.4:port" (see ipv4).

@@ -108,13 +108,20 @@ func TestFastPath(t *testing.T) {
 	}
 }
 
-// checkFastPath fails t unless the fast path, with and without dotAVX and
-// v6AVX, finds what the general path finds in in.
+// checkFastPath fails t unless the fast path, with and without dotAVX,
+// v6AVX and the table's help (useSeen), finds what the general path finds
+// in in.
 func checkFastPath(t *testing.T, in string) {
 	t.Helper()
 	general := extractGeneral(in)
 	if fast := ExtractString(in); !reflect.DeepEqual(fast, general) {
 		t.Fatalf("%q:\n fast    %+v\n general %+v", in, fast.Hits, general.Hits)
+	}
+	useSeen = false
+	fast := ExtractString(in)
+	useSeen = true
+	if !reflect.DeepEqual(fast, general) {
+		t.Fatalf("%q:\n fast without seen %+v\n general %+v", in, fast.Hits, general.Hits)
 	}
 	if !haveQuadAVX {
 		return
@@ -139,4 +146,35 @@ func FuzzFastPath(f *testing.F) {
 		checkFastPath(t, in)
 		checkFastPath(t, "    "+in+strings.Repeat(" ", 64))
 	})
+}
+
+// TestSourceThenVersion: once an address has been seen as a source, accept4
+// reads the key of its later occurrences only if notVersion cannot rule out
+// a version key. Those still must not count, and the others must.
+func TestSourceThenVersion(t *testing.T) {
+	const a = "6.4.12.1"
+	versions := []string{"version=", "ver: ", "fw_ver=", "v ", "build ", "Chrome/", "release-",
+		`"version": "`, `"ver":"`, "版本号 ", "软件版本：", "firmware ", "rev=", "x_v="}
+	others := []string{"dst=", "x ", "[", "host=", `"ip":"`, "client ", "addr: ", "target=", "from "}
+	var sb strings.Builder
+	sb.WriteString("    src=" + a + "\n")
+	for k := range max(len(versions), len(others)) {
+		if k < len(versions) {
+			sb.WriteString("    " + versions[k] + a + "\n")
+		}
+		if k < len(others) {
+			sb.WriteString("    " + others[k] + a + "\n")
+		}
+	}
+	sb.WriteString(strings.Repeat(" ", 64))
+	in := sb.String()
+	want := Hit{Addr: mustAddr(a), Count: 1 + len(others), FirstLine: 1, Public: true, Role: RoleSource}
+	for _, seen := range []bool{true, false} {
+		useSeen = seen
+		res := ExtractString(in)
+		useSeen = true
+		if len(res.Hits) != 1 || res.Hits[0] != want {
+			t.Errorf("useSeen %v: %+v, want %+v", seen, res.Hits, want)
+		}
+	}
 }
