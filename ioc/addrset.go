@@ -80,14 +80,6 @@ func (s *set4) first(a uint32) *slot4 {
 	return &s.slots[s.home(a)]
 }
 
-// source reports whether a's first slot holds it with the source role
-// among those gathered there. False may also mean unsure: a in a later
-// slot, or its roles spilled (table.spill).
-func (s *set4) source(a uint32) bool {
-	e := s.first(a)
-	return e.addr == a && e.n&(1<<RoleSource) != 0
-}
-
 // grow doubles the set when it is half full.
 func (s *set4) grow() {
 	if 2*(s.used+1) <= len(s.slots) {

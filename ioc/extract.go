@@ -24,14 +24,22 @@ func newTable(max int) *table {
 
 // extract runs s to its end and collects the hits.
 func extract(s *stream, opts Options) (Result, error) {
-	t := newTable(opts.MaxUnique)
+	return newTable(opts.MaxUnique).run(s, opts)
+}
+
+// run runs s to its end and collects the hits in t.
+//
+// The scanner reads t's IPv4 set (scanner.seen) and, unless every
+// occurrence must be reported to opts.OnLine, counts there itself the
+// repeats it may skip (accept4).
+func (t *table) run(s *stream, opts Options) (Result, error) {
 	var (
 		f    found
 		cur  int
 		seen lineSet
 	)
 	if useSeen {
-		s.sc.seen = &t.v4
+		s.sc.seen, s.sc.tally = &t.v4, opts.OnLine == nil
 	}
 	for s.next(&f) {
 		if !t.repeat(&f) && !t.count(&f) {
@@ -176,6 +184,6 @@ func canonical(a netip.Addr) netip.Addr {
 	return a.Unmap().WithZone("")
 }
 
-// useSeen lets the scanner read the table (scanner.seen); tests turn it off
-// to compare.
+// useSeen lets the scanner read and count in the table (scanner.seen);
+// tests turn it off to compare.
 var useSeen = true

@@ -125,12 +125,20 @@ func (sc *scanner) fast4Go(a int, f *found) (end int, ok, done bool) {
 // Most addresses in a log repeat, and once one has been seen as a source
 // the role of its later occurrences changes nothing (roleOf): for those
 // only a version key matters, and notVersion rules it out for less than
-// keyBefore costs.
+// keyBefore costs. With sc.tally such an occurrence is counted here, in
+// its slot, and not reported: the scan goes on to the next event.
 func (sc *scanner) accept4(addr uint32, s, addrEnd, e int, f *found) (end int, ok, done bool) {
 	b := sc.b
-	if sc.seen != nil && s-6 >= sc.lo && sc.seen.source(addr) && notVersion((*[6]byte)(b[s-6:s])) {
-		*f = found{a4: addr, start: s, role: RoleSource}
-		return addrEnd, true, true
+	if sc.seen != nil && s-6 >= sc.lo && notVersion((*[6]byte)(b[s-6:s])) {
+		if x := sc.seen.first(addr); x.addr == addr && x.n&(1<<RoleSource) != 0 {
+			if sc.tally && x.n < tallyFull {
+				x.n += 8 // x.n.add(RoleSource); table.count spills it when full
+				sc.floor = addrEnd
+				return addrEnd, false, true
+			}
+			*f = found{a4: addr, start: s, role: RoleSource}
+			return addrEnd, true, true
+		}
 	}
 	k := keyBefore(b, s, sc.lo)
 	if k == keyVersion && !(b[s-1] == '/' && portAt(b[:e], addrEnd)) {

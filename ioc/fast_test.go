@@ -88,7 +88,10 @@ func TestFastPath(t *testing.T) {
 		// A ":port" of six digits before '(' (found by FuzzFastPath).
 		"x A/1.2.3.4:123456(", "A/0.0.0.0:000000(",
 		// A zone cut at 32 bytes leaves the floor inside the next address.
-		"fe80::1%"+strings.Repeat("a", 30)+"-1.2.3.4 "+strings.Repeat(" ", 40))
+		"fe80::1%"+strings.Repeat("a", 30)+"-1.2.3.4 "+strings.Repeat(" ", 40),
+		// A repeat that accept4 counts itself sets the floor too: the
+		// general path must not read its run again from the start.
+		"    src=1.2.3.4\n    src=1.2.3.4:80.9.9.9.9 \n"+strings.Repeat(" ", 64))
 	for off := range 140 { // runs that cross block edges at every offset
 		pad := strings.Repeat(" ", off)
 		inputs = append(inputs, pad+"src=10.200.30.40:8080 b 1.2.3.4. c 100.100.100.100",

@@ -37,9 +37,11 @@ type scanner struct {
 	q     int    // start of the 64 bytes that run describes, around the event visited
 	run   uint64 // their hex digits, dots and colons (bit k: b[q+k])
 	r     run
-	// seen, if not nil, holds the IPv4 hits counted so far; accept4 reads
-	// it to skip what cannot change the result.
-	seen *set4
+	// seen, if not nil, holds the IPv4 hits counted so far: accept4 reads
+	// it to skip what cannot change the result, and with tally set counts
+	// the occurrences it skips there itself instead of reporting them.
+	seen  *set4
+	tally bool
 	// Blocks decided ahead: evs[k] and runs[k] are the event and run masks
 	// of the block at cq+64*k, for k < cn; bit k of nz is set for those
 	// with events not visited yet.

@@ -120,7 +120,7 @@ func (s *stream) refill() {
 	if s.eof {
 		limit = s.n
 	}
-	s.sc = scanner{b: s.buf[:s.n], i: pos - keep, limit: limit, floor: max(0, s.sc.floor-keep), seen: s.sc.seen}
+	s.sc = scanner{b: s.buf[:s.n], i: pos - keep, limit: limit, floor: max(0, s.sc.floor-keep), seen: s.sc.seen, tally: s.sc.tally}
 }
 
 func (s *stream) account(p []byte) {
