@@ -160,28 +160,47 @@ var sepBit = func() (t [256]uint8) {
 // (no separator when k>>16 is 0, at least one when it is 1), has no
 // version key.
 var noVersion = func() (t [1 << 11]uint64) {
-	for k := range 1 << 17 {
-		if noVersionAfter(byte(k), byte(k>>8), k>>16 != 0) {
-			t[k>>6] |= 1 << (k & 63)
+	for k := 0; k < 1<<17; k += 256 { // a row of 256 bits, one per c1
+		row := t[k>>6:][:4]
+		switch no, byC1 := noVersionAfter(byte(k>>8), k>>16 != 0); {
+		case no:
+			row[0], row[1], row[2], row[3] = ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)
+		case byC1:
+			for c1 := range 256 {
+				if noVersionSeg(byte(c1), byte(k>>8)) {
+					row[c1>>6] |= 1 << (c1 & 63)
+				}
+			}
 		}
 	}
 	return t
 }()
 
-// noVersionAfter is the rule behind noVersion.
-func noVersionAfter(c1, c byte, seps bool) bool {
-	x, y := keyByte[c], keyByte[c1]
+// noVersionAfter is the rule behind noVersion for the byte c before the
+// value, or before its separators: whether there is no version key, or
+// whether that depends on the byte before c (noVersionSeg).
+func noVersionAfter(c byte, seps bool) (no, byC1 bool) {
+	x := keyByte[c]
 	switch {
 	case !seps:
-		return !leadByte[c] // keyBefore's first test
+		return !leadByte[c], false // keyBefore's first test
 	case x&kbSep != 0:
-		return false // a fourth separator: keyAt counts on
+		return false, false // a fourth separator: keyAt counts on
 	case x&(kbKeep|kbCut) == 0:
-		return true // no key before the separators
+		return true, false // no key before the separators
 	case x&(kbKeep|kbHigh) != kbKeep:
-		return false // _ - '.' or non-ASCII: folding may drop or join it
+		return false, false // _ - '.' or non-ASCII: folding may drop or join it
 	case !versionTail[byte(x)]:
-		return true
+		return true, false
+	}
+	return false, true
+}
+
+// noVersionSeg is noVersionAfter for a key that ends in c, an ASCII letter
+// or digit in versionTail, after c1.
+func noVersionSeg(c1, c byte) bool {
+	x, y := keyByte[c], keyByte[c1]
+	switch {
 	case y&(kbKeep|kbHigh) == kbKeep:
 		return !versionSegTails[string([]byte{byte(y), byte(x)})]
 	case y&(kbKeep|kbCut) == 0:
