@@ -110,7 +110,11 @@
 // ends, and looked up with one probe of a perfect hash table. A second
 // AVX2 pass skips plain ASCII when checking for NUL bytes and invalid
 // UTF-8. Occurrences are counted in open-addressing hash sets whose slots
-// hold each address's count and roles. Results do not
+// hold each address's count and roles. Most addresses in a log repeat, and
+// once one has been seen as a source the role of its later occurrences
+// changes nothing: the fast path then reads only the six bytes before such
+// a repeat, enough to rule out a version key in nearly every case, and
+// counts it in its slot itself. Results do not
 // depend on how the input is split into reads or buffers: every step reads
 // a bounded window, and a refill keeps enough text on both sides. Tests
 // compare the fast path with the general path, the AVX2 code with the Go
