@@ -132,7 +132,7 @@ func keyBefore(b []byte, i, lo int) keyKind {
 func notVersion(q *[6]byte) bool {
 	// The separators, a bit each: bit k for q[5-k].
 	m := sepBit[q[5]] | sepBit[q[4]]<<1 | sepBit[q[3]]<<2
-	n := uint(trailingOnes3[m]) & 3 // the separators, up to three
+	n := uint(trailingOnes3[m]) & 3 // the separators, up to three (& 3 drops the bounds checks)
 	k := uint(q[4-n]) | uint(q[5-n])<<8 | uint(m&1)<<16
 	return noVersion[k>>6]>>(k&63)&1 != 0
 }
@@ -156,9 +156,8 @@ var sepBit = func() (t [256]uint8) {
 }()
 
 // noVersion is notVersion's table. Bit k is set when a value after the
-// bytes c1 = byte(k) and c = byte(k>>8), then k>>16 or more separators
-// (no separator when k>>16 is 0, at least one when it is 1), has no
-// version key.
+// bytes c1 = byte(k) and c = byte(k>>8) has no version key: right after
+// them when k>>16 is 0, after one to three separators when it is 1.
 var noVersion = func() (t [1 << 11]uint64) {
 	for k := 0; k < 1<<17; k += 256 { // a row of 256 bits, one per c1
 		row := t[k>>6:][:4]

@@ -120,10 +120,7 @@ func checkFastPath(t *testing.T, in string) {
 	if fast := ExtractString(in); !reflect.DeepEqual(fast, general) {
 		t.Fatalf("%q:\n fast    %+v\n general %+v", in, fast.Hits, general.Hits)
 	}
-	useSeen = false
-	fast := ExtractString(in)
-	useSeen = true
-	if !reflect.DeepEqual(fast, general) {
+	if fast := withoutSeen(func() Result { return ExtractString(in) }); !reflect.DeepEqual(fast, general) {
 		t.Fatalf("%q:\n fast without seen %+v\n general %+v", in, fast.Hits, general.Hits)
 	}
 	if !haveQuadAVX {
@@ -172,12 +169,16 @@ func TestSourceThenVersion(t *testing.T) {
 	sb.WriteString(strings.Repeat(" ", 64))
 	in := sb.String()
 	want := Hit{Addr: mustAddr(a), Count: 1 + len(others), FirstLine: 1, Public: true, Role: RoleSource}
-	for _, seen := range []bool{true, false} {
-		useSeen = seen
-		res := ExtractString(in)
-		useSeen = true
+	for _, res := range []Result{ExtractString(in), withoutSeen(func() Result { return ExtractString(in) })} {
 		if len(res.Hits) != 1 || res.Hits[0] != want {
-			t.Errorf("useSeen %v: %+v, want %+v", seen, res.Hits, want)
+			t.Errorf("%+v, want %+v", res.Hits, want)
 		}
 	}
+}
+
+// withoutSeen runs f with useSeen off.
+func withoutSeen(f func() Result) Result {
+	useSeen = false
+	defer func() { useSeen = true }()
+	return f()
 }

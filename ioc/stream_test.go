@@ -264,7 +264,9 @@ func TestBinaryAcrossReads(t *testing.T) {
 // TestOnLine checks that Extract and ExtractBytes report each line's unique
 // IPs as ScanLines does, and stop with the callback's error.
 func TestOnLine(t *testing.T) {
-	in := "a 1.2.3.4 b 1.2.3.4 5.6.7.8\nnone\n9.9.9.9 [::1]:80\n1.2.3.4\n"
+	// 1.2.3.4 is a source from its first occurrence: with OnLine set its
+	// repeats must still be reported, not counted in place (table.run).
+	in := "a src=1.2.3.4 b 1.2.3.4 5.6.7.8\nnone\n9.9.9.9 [::1]:80\n1.2.3.4\n"
 	type pair struct {
 		line int
 		addr string
