@@ -115,10 +115,11 @@ func keyBefore(b []byte, i, lo int) keyKind {
 
 // notVersion reports true only if no version key labels a value that
 // follows the six bytes q: keyBefore(b, i, lo) is not keyVersion for q =
-// b[i-6:i] and any lo <= i-6. It reads no more than q, takes no branch on
-// it, and is small enough to be inlined; false means there may be one. It
-// counts the separators before i as keyAt does (up to three)
-// and then looks up the two bytes before them, c1 and c, in noVersion:
+// b[i-6:i] and any lo <= i-6 (the caller checks that q starts at or after
+// lo). It reads no more than q, takes no branch on it, and is small enough
+// to be inlined; false means there may be one. It counts the separators
+// before i as keyAt does (up to three) and then looks up the two bytes
+// before them, c1 and c, in noVersion:
 //   - Every version key, ASCII or not, folds to a word whose last byte is
 //     in versionTail; a key that ends in an ASCII letter or digit keeps
 //     it, lower-cased, as its last byte.
@@ -127,8 +128,8 @@ func keyBefore(b []byte, i, lo int) keyKind {
 //   - If c1 is in no key, the key is c alone.
 //
 // Anything else (a '/' or '-' before the value, a key that ends in _ - '.'
-// or a non-ASCII byte, four separators or more, lo near) is for keyBefore
-// to decide.
+// or a non-ASCII byte, four separators or more) is for keyBefore to
+// decide.
 func notVersion(q *[6]byte) bool {
 	// The separators, a bit each: bit k for q[5-k].
 	m := sepBit[q[5]] | sepBit[q[4]]<<1 | sepBit[q[3]]<<2
